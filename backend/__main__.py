@@ -1,0 +1,182 @@
+"""The command line: `python -m backend COMMAND`.
+
+serve | migrate | makemigrations | create-admin | reset-password | purge
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import TypeVar
+
+from sanic import Sanic
+from sanic.worker.loader import AppLoader
+from tortoise import Tortoise
+
+from backend.app import create_app
+from backend.auth.passwords import PasswordHasher
+from backend.auth.service import revoke_user_logins, utcnow
+from backend.config import Settings, load_settings
+from backend.db import tortoise_config
+from backend.errors import AppError
+from backend.jobs.purge import purge_all
+from backend.migrate import apply_migrations, make_migrations
+from backend.users import service as users
+from backend.users.models import User
+
+T = TypeVar("T")
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(15)
+
+
+async def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    host, port, workers = (
+        args.host or settings.host,
+        args.port or settings.port,
+        args.workers or settings.workers,
+    )
+    loader = AppLoader(factory=partial(create_app, settings))
+    app = loader.load()
+    app.prepare(host=host, port=port, workers=workers, access_log=False, motd=False)
+    shown = "localhost" if host in {"0.0.0.0", "::"} else host  # noqa: S104
+    print(
+        f"Serving http://{shown}:{port}/  (API /api/v1, docs /api/v1/docs), {workers} worker(s)", flush=True
+    )
+    Sanic.serve(primary=app, app_loader=loader)
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    applied = asyncio.run(apply_migrations(settings))
+    print(f"Applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    return 0
+
+
+def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> int:
+    written = asyncio.run(make_migrations(args.name, args.dialect))
+    print(f"{args.dialect}: " + (f"wrote {written}" if written else "no changes"))
+    return 0
+
+
+async def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    if args.initial and await users.active_admin_exists():
+        return 0
+    username = args.username or settings.initial_admin_username
+    password = (
+        args.password or (settings.initial_admin_password if args.initial else "") or generate_password()
+    )
+    await users.create_user(
+        username=username,
+        password=password,
+        roles=["admin", "user"],
+        hasher=PasswordHasher(settings.bcrypt_rounds),
+    )
+    print(
+        f"Created admin {username!r}" + ("" if args.password else f" with password: {password}"), flush=True
+    )
+    return 0
+
+
+async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
+    user = await User.get_or_none(username_key=users.username_key(args.username))
+    if user is None:
+        print(f"No user named {args.username!r}", file=sys.stderr)
+        return 1
+    password = args.password or generate_password()
+    await users.set_password(
+        user=user,
+        password=password,
+        hasher=PasswordHasher(settings.bcrypt_rounds),
+        password_change_required=not args.password,
+    )
+    ended = await revoke_user_logins(user_id=user.id, reason="password_change")
+    shown = "" if args.password else f": {password} (to be changed at the next login)"
+    print(f"Reset the password of {user.username!r}{shown}; ended {ended} login(s)", flush=True)
+    return 0
+
+
+async def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    report = await purge_all(settings, now=utcnow())
+    print(
+        f"Purged {report.tokens} token(s), {report.login_attempts} login attempt(s), "
+        f"{report.access_log} access-log row(s)"
+    )
+    return 0
+
+
+def database_command(
+    work: Callable[[Settings, argparse.Namespace], Awaitable[int]],
+) -> Callable[[Settings, argparse.Namespace], int]:
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        return asyncio.run(with_database(settings, lambda: work(settings, args)))
+
+    return run
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m backend", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API and the admin console")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="apply the migrations for DATABASE_URL").set_defaults(run=cmd_migrate)
+
+    make = commands.add_parser(
+        "makemigrations", help="write a migration from model changes (no database needed)"
+    )
+    make.add_argument("name")
+    make.add_argument("--dialect", choices=["sqlite", "postgres"], required=True)
+    make.set_defaults(run=cmd_makemigrations)
+
+    admin = commands.add_parser("create-admin", help="create a user with the admin role")
+    admin.add_argument("--username")
+    admin.add_argument("--password", help="generated and printed when omitted")
+    admin.add_argument(
+        "--initial",
+        action="store_true",
+        help="only when no active admin exists, from INITIAL_ADMIN_USERNAME / INITIAL_ADMIN_PASSWORD",
+    )
+    admin.set_defaults(run=database_command(_create_admin))
+
+    reset = commands.add_parser("reset-password", help="set a user's password and end their logins")
+    reset.add_argument("--username", required=True)
+    reset.add_argument("--password", help="generated, printed and to be changed at next login when omitted")
+    reset.set_defaults(run=database_command(_reset_password))
+
+    commands.add_parser("purge", help="run the clean-up jobs once").set_defaults(run=database_command(_purge))
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(args.run(settings, args))
+    except AppError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

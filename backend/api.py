@@ -1,0 +1,177 @@
+"""What every handler shares: typed request parsing, JSON responses, and their OpenAPI entries.
+
+    @bp.post("/")
+    @require_roles("admin")
+    @body(UserCreate)
+    @returns(201, UserRead)
+    async def create_user(request: Request, body: UserCreate) -> HTTPResponse: ...
+
+`body` and `query` validate with pydantic and hand the handler a model; failures are
+422 problems that name the field (`loc`), never echo the rejected value. The same
+models describe the route in the OpenAPI document, so the docs cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from http import HTTPStatus
+from typing import Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
+from sanic import HTTPResponse, Request
+from sanic_ext.extensions.openapi import openapi
+from sanic_ext.extensions.openapi.builders import OperationStore
+from sanic_ext.extensions.openapi.definitions import Parameter
+
+from backend.errors import MalformedRequest, UnsupportedMediaType, ValidationFailed
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+M = TypeVar("M", bound=BaseModel)
+
+_JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
+
+
+class RequestModel(BaseModel):
+    """Base of request bodies: unknown fields are an error, so no route sets what it does not offer."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class QueryModel(BaseModel):
+    """Base of query strings: unknown parameters are ignored and never filter anything."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def operations() -> Any:
+    """sanic-ext's registry of OpenAPI operations, keyed by handler function."""
+    return OperationStore()  # type: ignore[no-untyped-call]
+
+
+def carry_operation(inner: Callable[..., Any], wrapper: Handler) -> Handler:
+    """Keep the OpenAPI entry of `inner` on the function that replaces it."""
+    store = operations()
+    if inner in store:
+        store[wrapper] = store.pop(inner)
+    return wrapper
+
+
+def validation_errors(error: ValidationError, location: str) -> list[dict[str, Any]]:
+    return [_error_entry(detail, location) for detail in error.errors(include_url=False, include_input=False)]
+
+
+def _error_entry(detail: ErrorDetails, location: str) -> dict[str, Any]:
+    return {"loc": [location, *detail["loc"]], "msg": detail["msg"], "type": detail["type"]}
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    content_type = request.headers.get("content-type", "")
+    if not _JSON_CONTENT_TYPE.match(content_type):
+        raise UnsupportedMediaType("The request body must be JSON (Content-Type: application/json)")
+    try:
+        return model.model_validate_json(request.body or b"")
+    except ValidationError as error:
+        if any(detail["type"] == "json_invalid" for detail in error.errors()):
+            raise MalformedRequest("The request body is not valid JSON") from None
+        if any(detail["type"] == "model_type" and not detail["loc"] for detail in error.errors()):
+            raise ValidationFailed(
+                "The request body must be a JSON object",
+                errors=[{"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}],
+            ) from None
+        raise ValidationFailed(
+            "The request body is invalid", errors=validation_errors(error, "body")
+        ) from None
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in request.args:
+            continue
+        is_list = get_origin(field.annotation) is list or any(
+            get_origin(arg) is list for arg in get_args(field.annotation)
+        )
+        values[key] = request.args.getlist(key) if is_list else request.args.get(key)
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise ValidationFailed(
+            "The query string is invalid", errors=validation_errors(error, "query")
+        ) from None
+
+
+def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
+    """Validate the JSON body against `model` and pass it to the handler as `body`."""
+
+    def decorator(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            return await handler(request, *args, body=parse_body(request, model), **kwargs)
+
+        carry_operation(handler, wrapper)
+        operations()[wrapper].body({"application/json": model}, required=True)
+        return wrapper
+
+    return decorator
+
+
+def query(model: type[QueryModel]) -> Callable[[Handler], Handler]:
+    """Validate the query string against `model` and pass it to the handler as `query`."""
+
+    def decorator(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            return await handler(request, *args, query=parse_query(request, model), **kwargs)
+
+        carry_operation(handler, wrapper)
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, prop in schema.get("properties", {}).items():
+            parameter = Parameter(name, prop, location="query", required=name in schema.get("required", []))
+            openapi.parameter(parameter=parameter)(wrapper)
+        return wrapper
+
+    return decorator
+
+
+def returns(
+    status: int, model: type[BaseModel] | None = None, description: str = ""
+) -> Callable[[Handler], Handler]:
+    """Document a response; add one per status the route answers."""
+
+    def decorator(handler: Handler) -> Handler:
+        content = {"application/json": model} if model is not None else None
+        operations()[handler].response(status, content, description or _phrase(status))
+        return handler
+
+    return decorator
+
+
+def _phrase(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+def json_response(
+    model: BaseModel, *, status: int = 200, headers: dict[str, str] | None = None
+) -> HTTPResponse:
+    return HTTPResponse(
+        model.__pydantic_serializer__.to_json(model),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+    )
+
+
+def created(model: BaseModel, *, location: str) -> HTTPResponse:
+    return json_response(model, status=201, headers={"Location": location})
+
+
+def no_content() -> HTTPResponse:
+    return HTTPResponse(status=204)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from backend.users.models import User
+
+
+class Token(Model):
+    """One login: the refresh-token lineage it starts. Rotation replaces the secret, not the row."""
+
+    id = fields.UUIDField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    refresh_jti = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(db_index=True)
+    ip = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=512, default="")
+    blocked = fields.BooleanField(default=False)
+    revoked_at = fields.DatetimeField(null=True, db_index=True)
+    revoked_reason = fields.CharField(max_length=32, null=True)
+
+    class Meta:
+        table = "token"
+        indexes = (("user_id", "created_at"),)
+
+
+class LoginAttempt(Model):
+    """A failed or successful login, counted per username and per IP for throttling."""
+
+    id = fields.BigIntField(primary_key=True)
+    username_key = fields.CharField(max_length=64)
+    ip = fields.CharField(max_length=64)
+    succeeded = fields.BooleanField()
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "login_attempt"
+        indexes = (("username_key", "created_at"), ("ip", "created_at"))

@@ -1,0 +1,99 @@
+"""Typed settings, read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+INSECURE_SECRETS = {"changethis", "secret", "change-me", "changeme"}
+
+
+class AppEnv(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    app_env: AppEnv = AppEnv.development
+    database_url: str = "sqlite://data/app.db"
+    data_dir: Path = Path("data")
+    secret_key: str = ""
+
+    access_token_ttl: Annotated[int, Field(ge=30, le=86_400)] = 900
+    refresh_token_ttl: Annotated[int, Field(ge=60, le=365 * 86_400)] = 30 * 86_400
+    bcrypt_rounds: Annotated[int, Field(ge=4, le=16)] = 12
+    password_min_length: Annotated[int, Field(ge=8, le=128)] = 12
+
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+    cors_origins: Annotated[list[str], NoDecode] = []
+    access_log_retention_days: Annotated[int, Field(ge=0)] = 0
+    revoked_token_retention_days: Annotated[int, Field(ge=0)] = 7
+    login_attempt_retention_hours: Annotated[int, Field(ge=1)] = 24
+
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 1_000_000
+    db_pool_min: Annotated[int, Field(ge=1)] = 1
+    db_pool_max: Annotated[int, Field(ge=1)] = 10
+    db_timeout_seconds: Annotated[float, Field(gt=0)] = 5.0
+    sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL"
+
+    initial_admin_username: str = "admin"
+    initial_admin_password: str = ""
+
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65_535)] = 8000
+    workers: Annotated[int, Field(ge=1, le=64)] = 1
+    frontend_dist: Path = Path("frontend/dist")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.app_env is AppEnv.production:
+            if len(self.secret_key.encode()) < MIN_SECRET_BYTES or self.secret_key in INSECURE_SECRETS:
+                raise ValueError(
+                    f"SECRET_KEY must be set to at least {MIN_SECRET_BYTES} random bytes in production"
+                )
+            if "*" in self.cors_origins:
+                raise ValueError("CORS_ORIGINS must list origins explicitly in production, not '*'")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    def with_secret(self) -> Settings:
+        """Outside production, an empty SECRET_KEY is generated once and kept in `data_dir`."""
+        if self.secret_key:
+            return self
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return self.model_copy(update={"secret_key": path.read_text().strip()})
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides).with_secret()  # type: ignore[arg-type]

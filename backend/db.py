@@ -1,0 +1,119 @@
+"""Tortoise configuration, per-worker setup, and the migrations that go with each dialect.
+
+aerich writes SQL for one dialect at a time, so each dialect keeps its own folder of
+migrations (`migrations/sqlite`, `migrations/postgres`), generated from the same models.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
+
+from backend.app_types import App
+from backend.config import Settings
+
+MODEL_MODULES = [
+    "backend.users.models",
+    "backend.auth.models",
+    "backend.audit.models",
+    "backend.patients.models",
+    "aerich.models",
+]
+MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_ENGINE = "backend.sqlite_engine"
+
+Dialect = Literal["sqlite", "postgres"]
+
+
+def dialect_of(database_url: str) -> Dialect:
+    scheme = urlsplit(database_url).scheme
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in {"postgres", "postgresql", "asyncpg"}:
+        return "postgres"
+    raise ValueError(f"unsupported DATABASE_URL scheme {scheme!r}: use sqlite:// or postgres://")
+
+
+def migrations_location(database_url: str) -> Path:
+    return MIGRATIONS_ROOT / dialect_of(database_url)
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    url = settings.database_url
+    if dialect_of(url) == "sqlite":
+        connection = _sqlite_connection(url, settings)
+    else:
+        connection = _postgres_connection(url, settings)
+    return {
+        "connections": {"default": connection},
+        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _sqlite_connection(url: str, settings: Settings) -> dict[str, Any]:
+    connection = expand_db_url(url)
+    credentials = connection["credentials"]
+    path = Path(credentials["file_path"])
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    credentials.setdefault("journal_mode", "WAL")
+    credentials.setdefault("busy_timeout", int(settings.db_timeout_seconds * 1000))
+    credentials.setdefault("synchronous", settings.sqlite_synchronous)
+    credentials.setdefault("foreign_keys", "ON")
+    connection["engine"] = SQLITE_ENGINE
+    return connection
+
+
+def _postgres_connection(url: str, settings: Settings) -> dict[str, Any]:
+    connection = expand_db_url(url)
+    credentials = connection["credentials"]
+    credentials.setdefault("minsize", settings.db_pool_min)
+    credentials.setdefault("maxsize", settings.db_pool_max)
+    credentials.setdefault("timeout", settings.db_timeout_seconds)
+    credentials.setdefault("command_timeout", max(settings.db_timeout_seconds * 6, 30.0))
+    return connection
+
+
+def register_database(app: App, settings: Settings) -> None:
+    """Open this worker's connections before it serves, close them after."""
+
+    @app.before_server_start
+    async def open_database(app: App) -> None:
+        await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+    @app.after_server_stop
+    async def close_database(app: App) -> None:
+        await Tortoise.close_connections()
+
+
+async def ping() -> None:
+    """Raise if the database does not answer a trivial query."""
+    await connections.get("default").execute_query("SELECT 1")
+
+
+# The config aerich's command line reads (see aerich.ini and aerich-postgres.ini).
+# Generating migrations needs no running database (`--offline`).
+def _aerich_config(default_url: str) -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL", default_url)
+    if dialect_of(url) != dialect_of(default_url):
+        url = default_url
+    return tortoise_config(Settings(database_url=url))
+
+
+_AERICH_DEFAULTS = {
+    "TORTOISE_ORM_SQLITE": "sqlite://data/app.db",
+    "TORTOISE_ORM_POSTGRES": "postgres://postgres@127.0.0.1:5432/postgres",
+}
+
+
+def __getattr__(name: str) -> dict[str, Any]:
+    if name in _AERICH_DEFAULTS:
+        return _aerich_config(_AERICH_DEFAULTS[name])
+    raise AttributeError(name)

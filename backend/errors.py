@@ -1,0 +1,219 @@
+"""Errors and the one handler that turns every failure into `application/problem+json`.
+
+    AppError                      status  code
+    ├── MalformedRequest           400     malformed_request
+    ├── Unauthorized               401     unauthorized        (+ WWW-Authenticate: Bearer)
+    ├── Forbidden                  403     forbidden
+    ├── NotFound                   404     not_found
+    ├── Conflict                   409     conflict
+    ├── UnsupportedMediaType       415     unsupported_media_type
+    ├── ValidationFailed           422     validation_failed   (+ errors: [{loc, msg, type}])
+    ├── Throttled                  429     throttled           (+ Retry-After)
+    └── ServiceUnavailable         503     service_unavailable
+
+Services raise these; Sanic's own errors (404, 405, 413, ...) and database outages are
+mapped onto the same body. A 4xx is the client's doing and is not logged (the access log
+has it); a 5xx is logged in one line with its request id, and with a traceback only
+when it is a bug (500). No response body ever carries a traceback, SQL or a file path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+import orjson
+from sanic import HTTPResponse, Request
+from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
+from tortoise.exceptions import (
+    DBConnectionError,
+    IntegrityError,
+    OperationalError,
+    TransactionManagementError,
+)
+
+logger = logging.getLogger("backend.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class AppError(Exception):
+    status: ClassVar[int] = 500
+    code: str = "internal_error"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code or type(self).code
+        self.errors = errors
+        self.headers = headers or {}
+
+
+class MalformedRequest(AppError):
+    status, code = 400, "malformed_request"
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+    def __init__(self, detail: str = "Authentication required", **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.headers.setdefault("WWW-Authenticate", "Bearer")
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
+class ValidationFailed(AppError):
+    status, code = 422, "validation_failed"
+
+
+class Throttled(AppError):
+    status, code = 429, "throttled"
+
+    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.headers["Retry-After"] = str(max(1, retry_after))
+
+
+class ServiceUnavailable(AppError):
+    status, code = 503, "service_unavailable"
+
+
+DATABASE_UNAVAILABLE = (
+    DBConnectionError,
+    OperationalError,
+    TransactionManagementError,
+    sqlite3.OperationalError,
+    ConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+# Sanic's own exceptions carry messages that are fine to show, except these.
+_SANIC_CODES = {
+    400: "malformed_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "request_timeout",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    416: "range_not_satisfiable",
+    417: "expectation_failed",
+    503: "service_unavailable",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str,
+    request_id: str | None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTTPResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": request_id,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return HTTPResponse(orjson.dumps(body), status=status, headers=headers, content_type=PROBLEM_JSON)
+
+
+def to_problem(request: Request | None, exception: BaseException) -> HTTPResponse:
+    request_id = _request_id(request)
+    if isinstance(exception, AppError):
+        return problem(
+            exception.status,
+            exception.detail,
+            code=exception.code,
+            request_id=request_id,
+            errors=exception.errors,
+            headers=exception.headers,
+        )
+    if isinstance(exception, SanicException):
+        status = exception.status_code
+        code = _SANIC_CODES.get(status)
+        if code is None or status >= 500:
+            return _internal_error(request_id)
+        detail = _sanic_detail(status, exception)
+        headers = {str(k): str(v) for k, v in (exception.headers or {}).items()}
+        return problem(status, detail, code=code, request_id=request_id, headers=headers)
+    if isinstance(exception, IntegrityError):
+        return problem(
+            409, "The request conflicts with existing data", code="conflict", request_id=request_id
+        )
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        logger.warning("request %s: database unavailable: %s", request_id, type(exception).__name__)
+        return problem(
+            503,
+            "The database is unavailable; try again shortly",
+            code="service_unavailable",
+            request_id=request_id,
+            headers={"Retry-After": "1"},
+        )
+    logger.error("request %s: unhandled %s", request_id, type(exception).__name__, exc_info=exception)
+    return _internal_error(request_id)
+
+
+def _internal_error(request_id: str | None) -> HTTPResponse:
+    return problem(500, "An unexpected error occurred", code="internal_error", request_id=request_id)
+
+
+def _sanic_detail(status: int, exception: SanicException) -> str:
+    if status == 404:
+        return "No such resource"
+    if status == 405:
+        return "Method not allowed on this resource"
+    if status == 413:
+        return "Request body too large"
+    if status == 400:
+        return "Malformed request"
+    return HTTPStatus(status).phrase
+
+
+def _request_id(request: Request | None) -> str | None:
+    if request is None:
+        return None
+    return getattr(request.ctx, "request_id", None)
+
+
+class ProblemErrorHandler(ErrorHandler):
+    """Every exception, from a handler or from Sanic itself, becomes problem+json."""
+
+    def default(self, request: Request, exception: Exception) -> HTTPResponse:
+        return to_problem(request, exception)
+
+    @staticmethod
+    def log(request: Request, exception: Exception) -> None:
+        """Logging happens in `to_problem`, once, without Sanic's pretty traceback."""

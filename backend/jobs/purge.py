@@ -1,0 +1,67 @@
+"""Clean-up jobs: plain async functions with a fixed `now`, idempotent, deleting in bounded batches.
+
+Several hosts may run them at once: each batch deletes rows by id, and deleting a row
+that another host deleted first is simply a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from backend.audit.models import AccessLog
+from backend.auth.models import LoginAttempt, Token
+from backend.config import Settings
+
+BATCH_SIZE = 5_000
+AnyModel = TypeVar("AnyModel", bound=Model)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    tokens: int
+    login_attempts: int
+    access_log: int
+
+
+async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = BATCH_SIZE) -> int:
+    """Delete what `queryset` selects, `batch_size` rows per statement: writers never wait long."""
+    deleted = 0
+    while ids := await queryset.limit(batch_size).values_list("id", flat=True):
+        deleted += await queryset.model.filter(id__in=list(ids)).delete()
+        if len(ids) < batch_size:
+            break
+    return deleted
+
+
+async def purge_tokens(*, now: datetime, keep_revoked_days: int, batch_size: int = BATCH_SIZE) -> int:
+    """Logins past their expiry, and logins revoked over `keep_revoked_days` ago (kept for admins to see)."""
+    cutoff = now - timedelta(days=keep_revoked_days)
+    stale = Token.filter(Q(expires_at__lt=now) | Q(revoked_at__lt=cutoff))
+    return await delete_in_batches(stale, batch_size=batch_size)
+
+
+async def purge_login_attempts(*, now: datetime, keep_hours: int, batch_size: int = BATCH_SIZE) -> int:
+    old = LoginAttempt.filter(created_at__lt=now - timedelta(hours=keep_hours))
+    return await delete_in_batches(old, batch_size=batch_size)
+
+
+async def purge_access_log(*, now: datetime, retention_days: int, batch_size: int = BATCH_SIZE) -> int:
+    """Rows older than `retention_days`; 0 keeps the log forever."""
+    if retention_days <= 0:
+        return 0
+    old = AccessLog.filter(timestamp__lt=now - timedelta(days=retention_days))
+    return await delete_in_batches(old, batch_size=batch_size)
+
+
+async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
+    return PurgeReport(
+        tokens=await purge_tokens(now=now, keep_revoked_days=settings.revoked_token_retention_days),
+        login_attempts=await purge_login_attempts(now=now, keep_hours=settings.login_attempt_retention_hours),
+        access_log=await purge_access_log(now=now, retention_days=settings.access_log_retention_days),
+    )

@@ -1,0 +1,39 @@
+"""Request ids and the headers every response carries."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from sanic import Request
+from sanic.response import BaseHTTPResponse
+
+from backend import proxy
+from backend.app_types import App
+from backend.config import Settings
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def register_middleware(app: App, settings: Settings) -> None:
+    trusted = settings.trusted_proxies
+
+    async def assign_request_id(request: Request) -> None:
+        request.ctx.request_id = proxy.request_id(request, trusted, uuid4().hex)
+
+    async def add_headers(request: Request, response: BaseHTTPResponse) -> None:
+        headers = response.headers
+        request_id = getattr(request.ctx, "request_id", None)
+        if request_id:
+            headers["X-Request-ID"] = request_id
+        for name, value in SECURITY_HEADERS.items():
+            headers.setdefault(name, value)
+        if request.path.startswith("/api/") and "cache-control" not in headers:
+            headers["Cache-Control"] = "no-store"
+
+    app.register_middleware(assign_request_id, "request", priority=100)
+    app.register_middleware(add_headers, "response", priority=100)

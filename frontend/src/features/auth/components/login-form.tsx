@@ -1,0 +1,63 @@
+import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { type LoginResponse, useLogin } from "@/features/auth/api/login";
+import { ApiError } from "@/lib/api-client";
+
+type LoginFormProps = {
+  onSuccess: (data: LoginResponse) => void;
+};
+
+function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  return "Something went wrong. Please try again.";
+}
+
+export function LoginForm({ onSuccess }: LoginFormProps) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const loginMutation = useLogin({ onSuccess });
+  const fieldErrors =
+    loginMutation.error instanceof ApiError ? loginMutation.error.fieldErrors : {};
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    loginMutation.mutate({ username: username.trim(), password });
+  }
+
+  return (
+    <form onSubmit={handleSubmit} noValidate aria-label="Sign in">
+      <Stack gap="md">
+        {loginMutation.isError && (
+          <Alert color="red" title="Sign-in failed" role="alert">
+            {errorMessage(loginMutation.error)}
+          </Alert>
+        )}
+        <TextInput
+          label="Username"
+          name="username"
+          autoComplete="username"
+          required
+          value={username}
+          onChange={(event) => setUsername(event.currentTarget.value)}
+          error={fieldErrors.username}
+        />
+        <PasswordInput
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.currentTarget.value)}
+          error={fieldErrors.password}
+        />
+        <Button
+          type="submit"
+          loading={loginMutation.isPending}
+          disabled={username.trim() === "" || password === ""}
+        >
+          Sign in
+        </Button>
+      </Stack>
+    </form>
+  );
+}

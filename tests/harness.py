@@ -1,0 +1,92 @@
+"""Serving an app inside the test's own event loop, and a server in a subprocess for tests that need one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import httpx
+from sanic import Sanic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@asynccontextmanager
+async def serve_in_process(app: Sanic) -> AsyncIterator[str]:
+    """Run `app` with its listeners, as a worker would, on a free loopback port; yield its base URL.
+
+    sanic-testing's clients start the app anew for every request; this starts it once per test,
+    and test code shares the loop with the handlers (so it can use the ORM directly).
+    """
+    app.config.TOUCHUP = False
+    app.config.MOTD = False
+    server = await app.create_server(
+        host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False, debug=False
+    )
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    port = server.server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await server.before_stop()
+        await server.close()
+        await server.after_stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        try:  # wait a little for the process to exit, which it should not
+            process.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            continue
+        output = process.stdout.read() if process.stdout else ""
+        raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
+    raise TimeoutError(f"{url} did not become ready within {timeout}s")
+
+
+@contextmanager
+def live_server(env: Mapping[str, str], *, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`python -m backend serve` in a subprocess on a free port; stopped with SIGTERM on exit."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(url, process)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

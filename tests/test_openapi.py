@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import httpx
+from sanic import Sanic
+
+# Routes that are documentation or static files, not API operations.
+UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json", "/assets")
+
+
+def served_paths(app: Sanic) -> set[str]:
+    paths = set()
+    for route in app.router.routes:
+        path = "/" + route.path.strip("/")
+        for part in route.parts:
+            if part.startswith("<"):
+                name = part[1:-1].split(":")[0]
+                path = path.replace(part, "{" + name + "}")
+        if not path.startswith(UNDOCUMENTED) and route.name.split(".")[1] != "spa":
+            paths.add(path)
+    return paths
+
+
+async def test_the_document_lists_every_route(app: Sanic, client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "sanic-rest-template"
+    assert served_paths(app) == set(document["paths"])
+    assert "/healthz" in document["paths"]
+
+
+async def test_the_docs_ui_is_public_and_points_at_the_document(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "/api/v1/openapi.json" in response.text
+
+
+async def test_the_document_is_served_by_the_asgi_test_client_too(app: Sanic) -> None:
+    # sanic-testing's ASGI client: the same app under the ASGI interface.
+    _, response = await app.asgi_client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert "/readyz" in response.json["paths"]
