@@ -76,18 +76,15 @@ async def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
     if args.initial and await users.active_admin_exists():
         return 0
     username = args.username or settings.initial_admin_username
-    password = (
-        args.password or (settings.initial_admin_password if args.initial else "") or generate_password()
-    )
+    chosen = args.password or (settings.initial_admin_password if args.initial else "")
+    password = chosen or generate_password()
     await users.create_user(
         username=username,
         password=password,
         roles=["admin", "user"],
         hasher=PasswordHasher(settings.bcrypt_rounds),
     )
-    print(
-        f"Created admin {username!r}" + ("" if args.password else f" with password: {password}"), flush=True
-    )
+    print(f"Created admin {username!r}" + ("" if chosen else f" with password: {password}"), flush=True)
     return 0
 
 

@@ -47,12 +47,12 @@ def register_spa(app: App, dist: Path) -> None:
     async def console(request: Request, path: str = "") -> HTTPResponse:
         if path in files:
             cache = IMMUTABLE if path.startswith("assets/") else "no-cache"
-            return await file(files[path], headers={"Cache-Control": cache})
+            return await file(files[path], headers={"cache-control": cache})
         if path.split("/", 1)[0] in RESERVED:
             raise NotFound("No such resource")
         return await file(
             index,
-            headers={"Cache-Control": "no-cache", "Content-Security-Policy": CONTENT_SECURITY_POLICY},
+            headers={"cache-control": "no-cache", "content-security-policy": CONTENT_SECURITY_POLICY},
         )
 
     app.blueprint(bp)

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
@@ -49,7 +50,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = 30.0) -> None:
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -61,32 +62,41 @@ def wait_until_ready(url: str, process: subprocess.Popen[str], timeout: float = 
             process.wait(timeout=0.05)
         except subprocess.TimeoutExpired:
             continue
-        output = process.stdout.read() if process.stdout else ""
-        raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
-    raise TimeoutError(f"{url} did not become ready within {timeout}s")
+        raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
+    raise TimeoutError(f"{url} did not become ready within {timeout}s:\n{log.read_text()}")
 
 
 @contextmanager
-def live_server(env: Mapping[str, str], *, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`python -m backend serve` in a subprocess on a free port; stopped with SIGTERM on exit."""
+def live_server(
+    env: Mapping[str, str], *, workers: int = 1, log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`python -m backend serve` in a subprocess on a free port; stopped with SIGTERM on exit.
+
+    Its output goes to `log` (a temporary file by default), never to a pipe that could fill up.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend", "serve", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = log or Path(tempfile.mkstemp(prefix="server-", suffix=".log")[1])
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "backend", "serve", "--port", str(port), "--workers", str(workers)],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(url, process)
+        wait_until_ready(url, process, log)
         yield url, process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import httpx
+
+from backend.app import create_app
+from backend.config import Settings
+from tests.conftest import requires_postgres
+from tests.harness import serve_in_process
+from tests.tcp_proxy import TcpProxy
 
 
 async def test_healthz_answers_while_serving(client: httpx.AsyncClient) -> None:
@@ -27,3 +35,26 @@ async def test_every_response_carries_a_request_id_and_security_headers(client: 
 async def test_a_client_cannot_choose_its_request_id(client: httpx.AsyncClient) -> None:
     response = await client.get("/healthz", headers={"X-Request-ID": "forged-id"})
     assert response.headers["x-request-id"] != "forged-id"
+
+
+@requires_postgres
+async def test_readyz_is_503_while_postgres_is_unreachable_and_recovers_without_restart(
+    settings: Settings,
+) -> None:
+    target = urlsplit(settings.database_url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    await proxy.start()
+    proxied = target._replace(netloc=f"{target.username}@127.0.0.1:{proxy.port}").geturl()
+    app = create_app(
+        settings.model_copy(update={"database_url": proxied, "db_timeout_seconds": 1.0}), name="outage"
+    )
+    async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
+        assert (await http.get("/readyz")).status_code == 200
+        await proxy.cut()
+        down = await http.get("/readyz")
+        assert down.status_code == 503
+        assert down.headers["content-type"] == "application/problem+json"
+        assert (await http.get("/healthz")).status_code == 200
+        await proxy.start()
+        assert (await http.get("/readyz")).status_code == 200
+    await proxy.cut()

@@ -1,0 +1,41 @@
+"""A one-off plain HTTP request to the server under test (loopback http only)."""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from bench.scenarios import Scenario
+
+
+def status(
+    base_url: str,
+    path: str,
+    *,
+    method: str = "GET",
+    body: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 5.0,
+) -> int:
+    """The status `method path` answers; raises OSError when the server does not answer at all."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http" or parts.hostname is None:
+        raise ValueError(f"expected an http:// base URL, got {base_url!r}")
+    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    try:
+        connection.request(
+            method, path, body=body.encode() if body is not None else None, headers=dict(headers or {})
+        )
+        response = connection.getresponse()
+        response.read()
+        return int(response.status)
+    finally:
+        connection.close()
+
+
+def scenario_status(base_url: str, scenario: Scenario) -> int:
+    """The status the server answers `scenario` with, from one request before measuring."""
+    return status(
+        base_url, scenario.path, method=scenario.method, body=scenario.body, headers=scenario.headers
+    )

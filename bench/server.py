@@ -1,0 +1,128 @@
+"""The server under test: `python -m backend serve` in a subprocess, on a fresh SQLite database."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import client
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    workers: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(tmp: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp}/app.db",
+        "DATA_DIR": str(tmp / "data"),
+        "APP_ENV": "development",
+        "BCRYPT_ROUNDS": "4",
+        "FRONTEND_DIST": str(tmp / "none"),
+    }
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return client.status(url, "/healthz", timeout=1.0) == 200
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+def wait_until_ready(server: Server, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+    """Poll /healthz until it answers 200; fail early if the process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _healthy(server.url):
+            return
+        try:  # doubles as the pause between polls
+            server.process.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            continue
+        raise ServerError(f"server exited with {server.process.returncode}:\n{_tail(server.log)}")
+    raise ServerError(f"{server.url} not ready within {timeout}s:\n{_tail(server.log)}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def migrate(env: Mapping[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "backend", "migrate"],
+        cwd=ROOT,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise ServerError(f"migrate failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+
+
+@contextmanager
+def running_server(workers: int = 1) -> Iterator[Server]:
+    """Migrate a fresh database in a temp dir, serve it on a free port, yield once /healthz answers."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = server_env(tmp)
+        migrate(env)
+        port = free_port()
+        log = tmp / "server.log"
+        with log.open("wb") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "backend", "serve", "--port", str(port), "--workers", str(workers)],
+                cwd=ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        server = Server(url=f"http://127.0.0.1:{port}", workers=workers, process=process, log=log)
+        try:
+            wait_until_ready(server)
+            yield server
+        finally:
+            stop(process)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from backend.audit.models import AccessLog
+from backend.auth.models import LoginAttempt, Token
+from backend.auth.service import utcnow
+from backend.jobs.purge import purge_access_log, purge_login_attempts, purge_tokens
+from tests.factories import make_token, make_user
+
+pytestmark = pytest.mark.usefixtures("db")
+NOW = utcnow()
+
+
+async def test_expired_and_long_revoked_logins_go_live_and_recent_ones_stay() -> None:
+    user = await make_user()
+    live = await make_token(user)
+    recently_revoked = await make_token(user, revoked_at=NOW - timedelta(days=1))
+    await make_token(user, expires_at=NOW - timedelta(seconds=1))
+    await make_token(user, revoked_at=NOW - timedelta(days=8))
+
+    assert await purge_tokens(now=NOW, keep_revoked_days=7) == 2
+    assert {t.id for t in await Token.all()} == {live.id, recently_revoked.id}
+    assert await purge_tokens(now=NOW, keep_revoked_days=7) == 0
+
+
+async def test_purges_delete_in_bounded_batches_until_done() -> None:
+    user = await make_user()
+    for _ in range(7):
+        await make_token(user, expires_at=NOW - timedelta(days=1))
+    assert await purge_tokens(now=NOW, keep_revoked_days=7, batch_size=2) == 7
+    assert await Token.all().count() == 0
+
+
+async def test_old_login_attempts_are_purged() -> None:
+    old = await LoginAttempt.create(username_key="a", ip="1.2.3.4", succeeded=False)
+    await LoginAttempt.filter(id=old.id).update(created_at=NOW - timedelta(hours=25))
+    await LoginAttempt.create(username_key="a", ip="1.2.3.4", succeeded=False)
+    assert await purge_login_attempts(now=NOW, keep_hours=24) == 1
+    assert await LoginAttempt.all().count() == 1
+
+
+async def test_access_log_retention_zero_keeps_everything() -> None:
+    for age in (0, 40):
+        await AccessLog.create(
+            timestamp=NOW - timedelta(days=age),
+            request_id="r",
+            method="GET",
+            path="/",
+            status=200,
+            duration_ms=1.0,
+        )
+    assert await purge_access_log(now=NOW, retention_days=0) == 0
+    assert await purge_access_log(now=NOW, retention_days=30) == 1
+    assert [row.timestamp for row in await AccessLog.all()] == [NOW]

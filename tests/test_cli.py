@@ -1,0 +1,100 @@
+"""The operator's command line, run as an operator would."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from backend.config import Settings
+from tests.harness import ROOT, live_server
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    return {
+        "DATABASE_URL": settings.database_url,
+        "DATA_DIR": str(settings.data_dir),
+        "SECRET_KEY": settings.secret_key,
+        "BCRYPT_ROUNDS": "4",
+        "FRONTEND_DIST": str(settings.frontend_dist),
+    }
+
+
+def backend(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        cwd=ROOT,
+        env={**os.environ, **cli_env(settings), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_create_admin_initial_prints_credentials_only_the_first_time(settings: Settings) -> None:
+    first = backend(settings, "create-admin", "--initial")
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"Created admin 'admin' with password: \S{16,}", first.stdout)
+    second = backend(settings, "create-admin", "--initial")
+    assert second.returncode == 0
+    assert second.stdout == ""
+
+
+def test_create_admin_takes_the_initial_credentials_from_the_environment(settings: Settings) -> None:
+    result = backend(
+        settings,
+        "create-admin",
+        "--initial",
+        INITIAL_ADMIN_USERNAME="root-admin",
+        INITIAL_ADMIN_PASSWORD="a long enough password",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "root-admin" in result.stdout
+    assert "a long enough password" not in result.stdout
+
+
+def test_a_taken_username_is_a_clear_error(settings: Settings) -> None:
+    assert backend(settings, "create-admin", "--username", "Alice").returncode == 0
+    again = backend(settings, "create-admin", "--username", "alice")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+def test_reset_password_for_a_locked_out_admin(settings: Settings) -> None:
+    assert backend(settings, "create-admin", "--username", "alice").returncode == 0
+    result = backend(settings, "reset-password", "--username", "ALICE")
+    assert result.returncode == 0, result.stderr
+    assert "to be changed at the next login" in result.stdout
+    missing = backend(settings, "reset-password", "--username", "nobody")
+    assert missing.returncode == 1
+    assert "No user named" in missing.stderr
+
+
+def test_purge_runs_once_and_reports(settings: Settings) -> None:
+    result = backend(settings, "purge")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Purged 0 token(s)")
+
+
+def test_invalid_configuration_is_reported_without_a_traceback(settings: Settings) -> None:
+    result = backend(settings, "migrate", APP_ENV="production", SECRET_KEY="short")
+    assert result.returncode == 2
+    assert "SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.live
+def test_serve_with_two_workers_answers_and_stops_cleanly_on_sigterm(
+    settings: Settings, tmp_path: Path
+) -> None:
+    with live_server(cli_env(settings), workers=2) as (url, process):
+        for _ in range(10):  # new connections, spread over both workers
+            assert httpx.get(f"{url}/readyz", headers={"Connection": "close"}).status_code == 200
+    assert process.returncode == 0
