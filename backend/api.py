@@ -23,9 +23,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 from sanic import HTTPResponse, Request
 from sanic_ext.extensions.openapi import openapi
-from sanic_ext.extensions.openapi.builders import OperationStore
 from sanic_ext.extensions.openapi.definitions import Parameter
 
+from backend.docs import RawSchema, media, operations
 from backend.errors import MalformedRequest, UnsupportedMediaType, ValidationFailed
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
@@ -50,9 +50,22 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def operations() -> Any:
-    """sanic-ext's registry of OpenAPI operations, keyed by handler function."""
-    return OperationStore()  # type: ignore[no-untyped-call]
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    request_id: str | None
+    errors: list[FieldError] | None = None
 
 
 def carry_operation(inner: Callable[..., Any], wrapper: Handler) -> Handler:
@@ -117,7 +130,7 @@ def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
             return await handler(request, *args, body=parse_body(request, model), **kwargs)
 
         carry_operation(handler, wrapper)
-        operations()[wrapper].body({"application/json": model}, required=True)
+        operations()[wrapper].body(media("application/json", model), required=True)
         return wrapper
 
     return decorator
@@ -134,7 +147,9 @@ def query(model: type[QueryModel]) -> Callable[[Handler], Handler]:
         carry_operation(handler, wrapper)
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, prop in schema.get("properties", {}).items():
-            parameter = Parameter(name, prop, location="query", required=name in schema.get("required", []))
+            parameter = Parameter(
+                name, RawSchema(prop), location="query", required=name in schema.get("required", [])
+            )
             openapi.parameter(parameter=parameter)(wrapper)
         return wrapper
 
@@ -144,10 +159,11 @@ def query(model: type[QueryModel]) -> Callable[[Handler], Handler]:
 def returns(
     status: int, model: type[BaseModel] | None = None, description: str = ""
 ) -> Callable[[Handler], Handler]:
-    """Document a response; add one per status the route answers."""
+    """Document a response; add one per status the route answers. Errors are problem+json."""
 
     def decorator(handler: Handler) -> Handler:
-        content = {"application/json": model} if model is not None else None
+        content_type = "application/problem+json" if status >= 400 else "application/json"
+        content = media(content_type, model) if model is not None else None
         operations()[handler].response(status, content, description or _phrase(status))
         return handler
 

@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     bcrypt_rounds: Annotated[int, Field(ge=4, le=16)] = 12
     password_min_length: Annotated[int, Field(ge=8, le=128)] = 12
 
+    refresh_reuse_grace_seconds: Annotated[int, Field(ge=0, le=300)] = 10
+    cookie_secure: bool = True
+
+    login_throttle_window_seconds: Annotated[int, Field(ge=1)] = 900
+    login_failures_per_username: Annotated[int, Field(ge=1)] = 5
+    login_failures_per_ip: Annotated[int, Field(ge=1)] = 20
+    login_backoff_seconds: Annotated[int, Field(ge=1)] = 30
+
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
     cors_origins: Annotated[list[str], NoDecode] = []
     access_log_retention_days: Annotated[int, Field(ge=0)] = 0

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 from sanic import Sanic
 
+from backend.config import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +44,17 @@ async def serve_in_process(app: Sanic) -> AsyncIterator[str]:
         await server.before_stop()
         await server.close()
         await server.after_stop()
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes `python -m backend` use the test's database and secret."""
+    return {
+        "DATABASE_URL": settings.database_url,
+        "DATA_DIR": str(settings.data_dir),
+        "SECRET_KEY": settings.secret_key,
+        "BCRYPT_ROUNDS": str(settings.bcrypt_rounds),
+        "FRONTEND_DIST": str(settings.frontend_dist),
+    }
 
 
 def free_port() -> int:

@@ -12,24 +12,14 @@ import httpx
 import pytest
 
 from backend.config import Settings
-from tests.harness import ROOT, live_server
-
-
-def cli_env(settings: Settings) -> dict[str, str]:
-    return {
-        "DATABASE_URL": settings.database_url,
-        "DATA_DIR": str(settings.data_dir),
-        "SECRET_KEY": settings.secret_key,
-        "BCRYPT_ROUNDS": "4",
-        "FRONTEND_DIST": str(settings.frontend_dist),
-    }
+from tests.harness import ROOT, live_server, server_env
 
 
 def backend(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "backend", *args],
         cwd=ROOT,
-        env={**os.environ, **cli_env(settings), **env},
+        env={**os.environ, **server_env(settings), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -94,7 +84,7 @@ def test_invalid_configuration_is_reported_without_a_traceback(settings: Setting
 def test_serve_with_two_workers_answers_and_stops_cleanly_on_sigterm(
     settings: Settings, tmp_path: Path
 ) -> None:
-    with live_server(cli_env(settings), workers=2) as (url, process):
+    with live_server(server_env(settings), workers=2) as (url, process):
         for _ in range(10):  # new connections, spread over both workers
             assert httpx.get(f"{url}/readyz", headers={"Connection": "close"}).status_code == 200
     assert process.returncode == 0

@@ -4,7 +4,7 @@ import httpx
 from sanic import Sanic
 
 # Routes that are documentation or static files, not API operations.
-UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json", "/assets")
+UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json")
 
 
 def served_paths(app: Sanic) -> set[str]:

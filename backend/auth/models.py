@@ -14,6 +14,10 @@ class Token(Model):
         "models.User", related_name="tokens", on_delete=fields.CASCADE
     )
     refresh_jti = fields.CharField(max_length=64)
+    # The secret the last rotation replaced, kept briefly so that a client's concurrent refreshes
+    # (two tabs) lose gracefully instead of looking like a stolen token being replayed.
+    previous_refresh_jti = fields.CharField(max_length=64, null=True)
+    rotated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField(db_index=True)

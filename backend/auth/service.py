@@ -1,18 +1,295 @@
-"""Logins: starting, rotating and ending them."""
+"""Logins: starting, checking, rotating and ending them.
+
+A login is a `Token` row. Access tokens name it (`sid`), so every authenticated request
+checks the row, on whichever worker or host it lands: a block, a revocation, a
+deactivation or a role change takes effect on the next request.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from backend.auth import throttle
 from backend.auth.models import Token
+from backend.auth.passwords import PasswordHasher
+from backend.auth.policy import password_problems
+from backend.auth.throttle import ThrottlePolicy
+from backend.auth.tokens import Claims, ExpiredToken, InvalidToken, IssuedToken, TokenService
+from backend.errors import Throttled, Unauthorized, ValidationFailed
+from backend.users.models import User
+
+BAD_CREDENTIALS = "Invalid username or password"
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+MAX_IP_LENGTH = 64
+MAX_USER_AGENT_LENGTH = 512
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-async def revoke_user_logins(*, user_id: int, reason: str, now: datetime | None = None) -> int:
-    """End every live login of a user; answer how many were ended."""
-    return await Token.filter(user_id=user_id, revoked_at=None).update(
-        revoked_at=now or utcnow(), revoked_reason=reason
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user behind a live login, with their roles as of this request."""
+
+    user_id: int
+    username: str
+    roles: frozenset[str]
+    login_id: uuid.UUID
+    password_change_required: bool
+
+
+@dataclass(frozen=True)
+class Client:
+    ip: str
+    user_agent: str
+
+    def bounded(self) -> Client:
+        return Client(self.ip[:MAX_IP_LENGTH], self.user_agent[:MAX_USER_AGENT_LENGTH])
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a login or a refresh hands out."""
+
+    access: IssuedToken
+    refresh: IssuedToken
+    password_change_required: bool
+
+
+def token_error(error: InvalidToken) -> Unauthorized:
+    code = "token_expired" if isinstance(error, ExpiredToken) else "token_invalid"
+    return Unauthorized(
+        str(error),
+        code=code,
+        headers={"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{error}"'},
     )
+
+
+def _throttled(seconds: int) -> Throttled:
+    return Throttled("Too many failed attempts; try again later", retry_after=seconds)
+
+
+def _issue(
+    *, tokens: TokenService, user_id: int, login_id: uuid.UUID, now: datetime
+) -> tuple[IssuedToken, IssuedToken]:
+    access = tokens.issue(user_id=user_id, login_id=login_id, kind="access", now=now)
+    refresh = tokens.issue(user_id=user_id, login_id=login_id, kind="refresh", now=now)
+    return access, refresh
+
+
+async def login(
+    *,
+    username: str,
+    password: str,
+    client: Client,
+    hasher: PasswordHasher,
+    tokens: TokenService,
+    policy: ThrottlePolicy,
+    now: datetime,
+) -> Session:
+    """Check the credentials with exactly one password hash, whether or not the user exists."""
+    key = username.casefold()
+    client = client.bounded()
+    if wait := await throttle.retry_after(username_key=key[:64], ip=client.ip, now=now, policy=policy):
+        raise _throttled(wait)
+    user = await User.get_or_none(username_key=key) if len(key) <= 64 else None
+    matches = await hasher.verify(password, user.password_hash if user else None)
+    if user is None or not matches or not user.is_active:
+        await throttle.record_attempt(username_key=key[:64], ip=client.ip, succeeded=False)
+        raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
+    await throttle.record_attempt(username_key=key, ip=client.ip, succeeded=True)
+    login_id = uuid.uuid4()
+    access, refresh = _issue(tokens=tokens, user_id=user.id, login_id=login_id, now=now)
+    await Token.create(
+        id=login_id,
+        user_id=user.id,
+        refresh_jti=refresh.jti,
+        expires_at=refresh.expires_at,
+        last_used_at=now,
+        ip=client.ip,
+        user_agent=client.user_agent,
+    )
+    await User.filter(id=user.id).update(last_login_at=now)
+    return Session(access, refresh, user.password_change_required)
+
+
+async def _live_login_row(login_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The login, its user and the user's roles, in one round trip (a row per role)."""
+    return await Token.filter(id=login_id).values(
+        "user_id",
+        "blocked",
+        "revoked_at",
+        "expires_at",
+        "last_used_at",
+        "ip",
+        "user_agent",
+        username="user__username",
+        is_active="user__is_active",
+        password_change_required="user__password_change_required",  # noqa: S106
+        role="user__roles__name",
+    )
+
+
+def _refuse_dead_login(row: dict[str, Any], claims: Claims, now: datetime) -> None:
+    if row["user_id"] != claims.user_id or not row["is_active"]:
+        raise Unauthorized("Invalid token", code="token_invalid")
+    if row["revoked_at"] is not None:
+        raise Unauthorized("This login has been revoked", code="token_revoked")
+    if row["blocked"]:
+        raise Unauthorized("This login has been blocked", code="token_blocked")
+    if row["expires_at"] <= now:
+        raise Unauthorized("Token has expired", code="token_expired")
+
+
+async def authenticate(
+    *, access_token: str, tokens: TokenService, client: Client, now: datetime
+) -> Principal:
+    try:
+        claims = tokens.decode(access_token, expected="access")
+    except InvalidToken as error:
+        raise token_error(error) from None
+    rows = await _live_login_row(claims.login_id)
+    if not rows:
+        raise Unauthorized("This login no longer exists", code="token_revoked")
+    row = rows[0]
+    _refuse_dead_login(row, claims, now)
+    client = client.bounded()
+    last_used = row["last_used_at"]
+    if last_used is None or now - last_used >= LAST_USED_RESOLUTION or row["ip"] != client.ip:
+        await Token.filter(id=claims.login_id).update(
+            last_used_at=now, ip=client.ip, user_agent=client.user_agent
+        )
+    return Principal(
+        user_id=row["user_id"],
+        username=row["username"],
+        roles=frozenset(r["role"] for r in rows if r["role"] is not None),
+        login_id=claims.login_id,
+        password_change_required=row["password_change_required"],
+    )
+
+
+async def refresh(
+    *, refresh_token: str, tokens: TokenService, client: Client, now: datetime, reuse_grace: timedelta
+) -> Session:
+    """Rotate the login's refresh secret. Of concurrent refreshes with one token exactly one wins;
+    an older secret presented again means the token was stolen, and the whole login ends."""
+    try:
+        claims = tokens.decode(refresh_token, expected="refresh")
+    except InvalidToken as error:
+        raise token_error(error) from None
+    rows = await _live_login_row(claims.login_id)
+    if not rows:
+        raise Unauthorized("This login no longer exists", code="token_revoked")
+    _refuse_dead_login(rows[0], claims, now)
+    client = client.bounded()
+    access, renewed = _issue(tokens=tokens, user_id=claims.user_id, login_id=claims.login_id, now=now)
+    rotated = await Token.filter(
+        id=claims.login_id, refresh_jti=claims.jti, revoked_at=None, blocked=False
+    ).update(
+        refresh_jti=renewed.jti,
+        previous_refresh_jti=claims.jti,
+        rotated_at=now,
+        expires_at=renewed.expires_at,
+        last_used_at=now,
+        ip=client.ip,
+        user_agent=client.user_agent,
+    )
+    if rotated == 1:
+        return Session(access, renewed, rows[0]["password_change_required"])
+    await _refuse_replay(claims, now=now, reuse_grace=reuse_grace)
+    raise Unauthorized("This login has been revoked", code="token_revoked")
+
+
+async def _refuse_replay(claims: Claims, *, now: datetime, reuse_grace: timedelta) -> None:
+    login = await Token.get_or_none(id=claims.login_id)
+    if login is None or login.revoked_at is not None or login.blocked:
+        return
+    if (
+        login.previous_refresh_jti == claims.jti
+        and login.rotated_at is not None
+        and now - login.rotated_at <= reuse_grace
+    ):
+        raise Unauthorized(
+            "This refresh token was just used; use the newer one", code="refresh_token_rotated"
+        )
+    await revoke_login(login_id=claims.login_id, reason="reuse", now=now)
+    raise Unauthorized(
+        "This refresh token was already used; the login has been revoked", code="refresh_token_reused"
+    )
+
+
+async def login_of_token(token: str, *, tokens: TokenService) -> Claims:
+    """The claims of an access or a refresh token, whichever it is (for logout)."""
+    try:
+        return tokens.decode(token, expected="access")
+    except ExpiredToken as error:
+        raise token_error(error) from None
+    except InvalidToken:
+        try:
+            return tokens.decode(token, expected="refresh")
+        except InvalidToken as error:
+            raise token_error(error) from None
+
+
+async def revoke_login(
+    *, login_id: uuid.UUID, reason: str, user_id: int | None = None, now: datetime | None = None
+) -> bool:
+    """End one live login (of `user_id`, when given); answer whether one was ended."""
+    query = Token.filter(id=login_id, revoked_at=None)
+    if user_id is not None:
+        query = query.filter(user_id=user_id)
+    return await query.update(revoked_at=now or utcnow(), revoked_reason=reason) > 0
+
+
+async def revoke_user_logins(
+    *, user_id: int, reason: str, now: datetime | None = None, keep: uuid.UUID | None = None
+) -> int:
+    """End every live login of a user (but `keep`); answer how many were ended."""
+    query = Token.filter(user_id=user_id, revoked_at=None)
+    if keep is not None:
+        query = query.exclude(id=keep)
+    return await query.update(revoked_at=now or utcnow(), revoked_reason=reason)
+
+
+def check_password_policy(password: str, *, username: str, min_length: int, field: str) -> None:
+    if problems := password_problems(password, username=username, min_length=min_length):
+        raise ValidationFailed(
+            problems[0],
+            errors=[
+                {"loc": ["body", field], "msg": problem, "type": "password_policy"} for problem in problems
+            ],
+        )
+
+
+async def change_password(
+    *,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+    client: Client,
+    hasher: PasswordHasher,
+    policy: ThrottlePolicy,
+    min_length: int,
+    now: datetime,
+) -> None:
+    """Change the caller's password; every other login of theirs ends."""
+    user = await User.get(id=principal.user_id)
+    key, ip = user.username_key, client.bounded().ip
+    if wait := await throttle.retry_after(username_key=key, ip=ip, now=now, policy=policy):
+        raise _throttled(wait)
+    if not await hasher.verify(current_password, user.password_hash):
+        await throttle.record_attempt(username_key=key, ip=ip, succeeded=False)
+        raise ValidationFailed(
+            "The current password is not correct",
+            code="current_password_invalid",
+            errors=[{"loc": ["body", "current_password"], "msg": "Incorrect password", "type": "invalid"}],
+        )
+    check_password_policy(new_password, username=user.username, min_length=min_length, field="new_password")
+    user.password_hash = await hasher.hash(new_password)
+    user.password_change_required = False
+    await user.save(update_fields=["password_hash", "password_change_required", "updated_at"])
+    await revoke_user_logins(user_id=user.id, reason="password_change", now=now, keep=principal.login_id)

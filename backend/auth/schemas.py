@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from backend.api import RequestModel, ResponseModel
+from backend.pagination import Page
+
+TokenState = Literal["active", "blocked", "revoked", "expired"]
+
+# Login accepts any string up to these lengths, so that no 422 tells a valid username from another.
+AnyUsername = Annotated[str, Field(min_length=1, max_length=256)]
+AnyPassword = Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class LoginRequest(RequestModel):
+    username: AnyUsername
+    password: AnyPassword
+    use_cookie: bool = Field(
+        default=False, description="Put the refresh token in an HttpOnly cookie instead of the body (the SPA)"
+    )
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: str | None = Field(default=None, max_length=4096)
+
+
+class LogoutRequest(RefreshRequest):
+    pass
+
+
+class TokenResponse(ResponseModel):
+    access_token: str
+    refresh_token: str | None = Field(description="null when the refresh token was set as a cookie")
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105
+    expires_in: int
+    refresh_expires_in: int
+    password_change_required: bool
+
+
+class PasswordChange(RequestModel):
+    current_password: AnyPassword
+    new_password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class TokenRead(ResponseModel):
+    """One login, as its owner and admins see it."""
+
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    ip: str
+    user_agent: str
+    blocked: bool
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    state: TokenState
+    current: bool = Field(default=False, description="the login this request was made with")
+
+
+class TokenPage(Page[TokenRead]):
+    pass

@@ -1,0 +1,128 @@
+"""The OpenAPI document at /api/v1/openapi.json and its browsable UI at /api/v1/docs.
+
+sanic-ext collects the operations from the routes; the schemas are pydantic's own JSON
+Schema, registered as components, so the document says exactly what the API validates.
+The document is OpenAPI 3.1, whose schema dialect is pydantic's (JSON Schema 2020-12).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+from sanic import Blueprint, HTTPResponse, Request
+from sanic.response import html, json
+from sanic_ext import Extend
+from sanic_ext.extensions.openapi import openapi
+from sanic_ext.extensions.openapi.builders import OperationStore, SpecificationBuilder
+from sanic_ext.extensions.openapi.extension import OpenAPIExtension
+from sanic_ext.extensions.openapi.types import Schema
+
+from backend.app_types import App
+
+DOCUMENT_URL = "/api/v1/openapi.json"
+DOCS_URL = "/api/v1/docs"
+SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14"
+SANIC_EXT_CONFIG = {
+    # sanic-ext serves its raw document here and leaves out every route under this prefix.
+    "OAS_URL_PREFIX": "/api/v1/docs/sanic-ext",
+    "OAS_UI_DEFAULT": None,
+    "OAS_UI_REDOC": False,
+    "OAS_UI_SWAGGER": False,
+    "OAS_AUTODOC": True,
+}
+
+
+class RawSchema(Schema):
+    """A JSON Schema that sanic-ext passes through untouched."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._raw = schema
+
+    def serialize(self) -> dict[str, Any]:
+        return self._raw
+
+
+def operations() -> Any:
+    """sanic-ext's registry of OpenAPI operations, keyed by handler function."""
+    return OperationStore()  # type: ignore[no-untyped-call]
+
+
+# JSON Schemas of the models that routes use, by name: the document's components.
+COMPONENTS: dict[str, dict[str, Any]] = {}
+
+
+def schema_ref(model: type[BaseModel]) -> dict[str, str]:
+    """Register `model` (and the models it uses) as components; answer a reference to it."""
+    name = model.__name__
+    if name not in COMPONENTS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        COMPONENTS.update(schema.pop("$defs", {}))
+        COMPONENTS[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def media(content_type: str, model: type[BaseModel]) -> dict[str, dict[str, Any]]:
+    return {content_type: {"schema": schema_ref(model)}}
+
+
+def finish_document(document: dict[str, Any]) -> dict[str, Any]:
+    """What sanic-ext leaves to do: the 3.1 dialect, and no body on 204 responses."""
+    document["openapi"] = "3.1.0"
+    document.pop("servers", None)
+    document.setdefault("components", {})["schemas"] = dict(sorted(COMPONENTS.items()))
+    for path in document["paths"].values():
+        for operation in path.values():
+            if no_content := operation.get("responses", {}).get("204"):
+                no_content.pop("content", None)
+    return document
+
+
+@cache
+def swagger_page() -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>sanic-rest-template API</title>
+<link rel="stylesheet" href="{SWAGGER_UI}/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="{SWAGGER_UI}/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({{url: "{DOCUMENT_URL}", dom_id: "#ui"}});</script>
+</body></html>"""
+
+
+class OpenAPIDocs(OpenAPIExtension):  # type: ignore[no-untyped-call]
+    name = "openapidocs"
+
+    def label(self) -> str:
+        return DOCS_URL
+
+
+def register_docs(app: App) -> None:
+    app.config.update(SANIC_EXT_CONFIG)
+    SpecificationBuilder.reset()  # type: ignore[no-untyped-call]  # one app per process; tests make many
+    # Of sanic-ext only the OpenAPI document is used: the rest costs time on every request.
+    Extend(app, built_in_extensions=False, extensions=[OpenAPIDocs])
+    app.ext.openapi.describe(
+        "sanic-rest-template",
+        version="1",
+        description="Users, roles, logins an admin can block, an access log, and an example patient domain.",
+    )
+    app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer", bearer_format="JWT")
+
+    bp = Blueprint("openapi_document")
+
+    @bp.get(DOCUMENT_URL)
+    @openapi.exclude()
+    async def openapi_document(request: Request) -> HTTPResponse:
+        """The OpenAPI document: public, no token needed."""
+        document = SpecificationBuilder().build(request.app).serialize()  # type: ignore[no-untyped-call]
+        return json(finish_document(document))
+
+    @bp.get(DOCS_URL)
+    @openapi.exclude()
+    async def docs_page(request: Request) -> HTTPResponse:
+        return html(swagger_page())
+
+    app.blueprint(bp)

@@ -1,0 +1,70 @@
+"""Pages and sorting, the same on every list: `?page=1&per_page=20&sort=-created_at,username`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from backend.api import QueryModel
+from backend.errors import ValidationFailed
+
+MAX_PAGE = 1_000_000
+T = TypeVar("T")
+AnyModel = TypeVar("AnyModel", bound=Model)
+
+
+class PageParams(QueryModel):
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
+    per_page: Annotated[int, Field(ge=1, le=100)] = 20
+    sort: Annotated[
+        str | None, Field(max_length=200, description="Comma-separated fields; `-` sorts descending")
+    ] = None
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+
+def order_by(sort: str | None, *, allowed: Mapping[str, str], default: Sequence[str]) -> list[str]:
+    """Translate `sort` into ORM orderings through the allowlist `allowed` (API name -> column)."""
+    if not sort:
+        return list(default)
+    orderings = []
+    for raw in sort.split(","):
+        name = raw.strip()
+        descending = name.startswith("-")
+        column = allowed.get(name.lstrip("-"))
+        if column is None:
+            raise ValidationFailed(
+                f"Cannot sort by {name.lstrip('-')!r}; allowed: {', '.join(sorted(allowed))}",
+                errors=[{"loc": ["query", "sort"], "msg": "Unknown sort field", "type": "sort_field"}],
+            )
+        orderings.append(f"-{column}" if descending else column)
+    tiebreak = default[-1].lstrip("-")
+    if not any(o.lstrip("-") == tiebreak for o in orderings):
+        orderings.append(default[-1])
+    return orderings
+
+
+async def paginate(
+    queryset: QuerySet[AnyModel],
+    params: PageParams,
+    *,
+    allowed_sort: Mapping[str, str],
+    default_sort: Sequence[str],
+) -> tuple[list[AnyModel], int]:
+    """A page of `queryset` and the total it pages through. The last default ordering breaks ties."""
+    orderings = order_by(params.sort, allowed=allowed_sort, default=default_sort)
+    total = await queryset.count()
+    offset = (params.page - 1) * params.per_page
+    if offset >= total:
+        return [], total
+    items = await queryset.order_by(*orderings).offset(offset).limit(params.per_page)
+    return list(items), total

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sanic import Sanic
+
+from backend.auth.models import LoginAttempt, Token
+from backend.auth.service import utcnow
+from backend.users.models import User
+from tests.auth.helpers import bearer, login
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+LOGIN = "/api/v1/auth/login"
+
+
+async def test_login_hands_out_an_access_and_a_refresh_token(client: httpx.AsyncClient) -> None:
+    user = await make_user("alice")
+    response = await client.post(LOGIN, json={"username": "alice", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 900
+    assert body["password_change_required"] is False
+    assert body["refresh_token"]
+    me = await client.get("/api/v1/auth/me", headers=bearer(body["access_token"]))
+    assert me.json()["username"] == "alice"
+    assert "password_hash" not in me.text
+    login_row = await Token.get(user_id=user.id)
+    assert login_row.ip == "127.0.0.1"
+    assert (await User.get(id=user.id)).last_login_at is not None
+
+
+async def test_usernames_match_case_insensitively(client: httpx.AsyncClient) -> None:
+    await make_user("Alice")
+    assert (await login(client, "aLICE"))["access_token"]
+
+
+async def test_cookie_mode_keeps_the_refresh_token_out_of_the_body(client: httpx.AsyncClient) -> None:
+    await make_user("alice")
+    response = await client.post(
+        LOGIN, json={"username": "alice", "password": DEFAULT_PASSWORD, "use_cookie": True}
+    )
+    assert response.json()["refresh_token"] is None
+    cookie = response.headers["set-cookie"]
+    for attribute in ("refresh_token=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth"):
+        assert attribute in cookie
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("alice", "wrong password here"), ("nobody", DEFAULT_PASSWORD), ("inactive", DEFAULT_PASSWORD)],
+    ids=["wrong-password", "unknown-user", "deactivated-user"],
+)
+async def test_bad_credentials_look_the_same_and_cost_one_hash(
+    client: httpx.AsyncClient, app: Sanic, monkeypatch: pytest.MonkeyPatch, username: str, password: str
+) -> None:
+    await make_user("alice")
+    await make_user("inactive", is_active=False)
+    hasher = app.ctx.hasher
+    calls = []
+    original = hasher.verify_sync
+
+    def counting(*args: object) -> bool:
+        calls.append(args)
+        return bool(original(*args))
+
+    monkeypatch.setattr(hasher, "verify_sync", counting)
+    response = await client.post(LOGIN, json={"username": username, "password": password})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid username or password"
+    assert response.json()["code"] == "invalid_credentials"
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("password", ["ü" * 40 + "-long-enough", "p" * 100, "密码很长的密码是安全的吗" * 3])
+async def test_long_and_multibyte_passwords_are_hashed_whole(
+    client: httpx.AsyncClient, password: str
+) -> None:
+    await make_user("alice", password=password)
+    assert (await login(client, "alice", password))["access_token"]
+    # The same 72-byte prefix with a different tail must not log in: nothing is truncated.
+    imposter = password[:-1] + ("x" if password[-1] != "x" else "y")
+    response = await client.post(LOGIN, json={"username": "alice", "password": imposter})
+    assert response.status_code == 401
+
+
+async def test_repeated_failures_for_a_username_are_throttled_even_with_the_right_password(
+    client: httpx.AsyncClient,
+) -> None:
+    await make_user("alice")
+    await make_user("bob")
+    for _ in range(5):
+        assert (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).status_code == 401
+    throttled = await client.post(LOGIN, json={"username": "ALICE", "password": DEFAULT_PASSWORD})
+    assert throttled.status_code == 429
+    assert int(throttled.headers["retry-after"]) > 0
+    assert throttled.json()["code"] == "throttled"
+    assert (await login(client, "bob"))["access_token"]
+
+
+async def test_throttling_holds_for_unknown_usernames_too(client: httpx.AsyncClient) -> None:
+    for _ in range(5):
+        await client.post(LOGIN, json={"username": "ghost", "password": "nope"})
+    assert (await client.post(LOGIN, json={"username": "ghost", "password": "nope"})).status_code == 429
+
+
+async def test_the_backoff_grows_with_further_failures(client: httpx.AsyncClient) -> None:
+    await make_user("alice")
+    for _ in range(5):
+        await client.post(LOGIN, json={"username": "alice", "password": "nope"})
+    first = int(
+        (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).headers["retry-after"]
+    )
+    # Let the lockout lapse by ageing the failures, then fail once more.
+    await LoginAttempt.all().update(created_at=utcnow() - timedelta(seconds=first + 1))
+    assert (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).status_code == 401
+    second = int(
+        (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).headers["retry-after"]
+    )
+    assert second > first
+
+
+async def test_a_success_resets_the_username_counter(client: httpx.AsyncClient) -> None:
+    await make_user("alice")
+    for _ in range(4):
+        await client.post(LOGIN, json={"username": "alice", "password": "nope"})
+    await login(client, "alice")
+    for _ in range(4):
+        assert (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).status_code == 401
+    assert (await login(client, "alice"))["access_token"]
+
+
+async def test_many_failures_from_one_ip_are_throttled_across_usernames(client: httpx.AsyncClient) -> None:
+    await make_user("zoe")
+    for n in range(20):
+        await client.post(LOGIN, json={"username": f"guess{n}", "password": "nope"})
+    assert (
+        await client.post(LOGIN, json={"username": "zoe", "password": DEFAULT_PASSWORD})
+    ).status_code == 429
