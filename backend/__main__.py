@@ -19,7 +19,7 @@ from tortoise import Tortoise
 
 from backend.app import create_app
 from backend.auth.passwords import PasswordHasher
-from backend.auth.service import revoke_user_logins, utcnow
+from backend.auth.service import utcnow
 from backend.config import Settings, load_settings
 from backend.db import tortoise_config
 from backend.errors import AppError
@@ -94,13 +94,12 @@ async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
         print(f"No user named {args.username!r}", file=sys.stderr)
         return 1
     password = args.password or generate_password()
-    await users.set_password(
+    ended = await users.set_password(
         user=user,
         password=password,
         hasher=PasswordHasher(settings.bcrypt_rounds),
         password_change_required=not args.password,
     )
-    ended = await revoke_user_logins(user_id=user.id, reason="password_change")
     shown = "" if args.password else f": {password} (to be changed at the next login)"
     print(f"Reset the password of {user.username!r}{shown}; ended {ended} login(s)", flush=True)
     return 0

@@ -16,6 +16,7 @@ from backend.docs import register_docs
 from backend.errors import ProblemErrorHandler
 from backend.middleware import register_middleware
 from backend.spa import register_spa
+from backend.users import routes as users_routes
 
 API_PREFIX = "/api/v1"
 
@@ -45,6 +46,10 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     register_middleware(app, settings)
 
     app.blueprint(health.bp)
-    app.blueprint(Blueprint.group(auth_routes.bp, url_prefix=API_PREFIX))
+    app.blueprint(
+        Blueprint.group(
+            auth_routes.bp, users_routes.users, users_routes.roles, users_routes.tokens, url_prefix=API_PREFIX
+        )
+    )
     register_spa(app, settings.frontend_dist)
     return app

@@ -1,15 +1,29 @@
 """Scenarios as data: what to request and what the server should answer.
 
 A scenario set names its reference scenario, the one every other row is compared with in the same run.
+A set may also say how its server runs (environment overrides, worker count) and have a setup step
+that runs against the live server and returns values for `$name` placeholders in headers and bodies.
+A scenario may carry a background load: a second wrk process that runs for the whole measurement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from string import Template
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from bench import fixtures
+
+if TYPE_CHECKING:
+    from bench.server import Server
 
 JSON = MappingProxyType({"Content-Type": "application/json"})
+NO_ENV: Mapping[str, str] = MappingProxyType({})
+
+Setup = Callable[["Server"], Mapping[str, str]]
+"""Runs once against the live server before a set is measured; returns the placeholder values."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,25 @@ class Scenario:
     body: str | None = None
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     expected_status: int = 200
+    background: Background | None = None
+    p99_ratio_target: float | None = None  # acceptance: p99 at most this many times the reference's
+
+    def resolve(self, values: Mapping[str, str]) -> Scenario:
+        """This scenario with `$name` placeholders in path, body and headers (and its background's) filled."""
+
+        def fill(text: str) -> str:
+            return Template(text).substitute(values)
+
+        background = self.background
+        if background is not None:
+            background = replace(background, scenario=background.scenario.resolve(values))
+        return replace(
+            self,
+            path=fill(self.path),
+            body=None if self.body is None else fill(self.body),
+            headers=MappingProxyType({k: fill(v) for k, v in self.headers.items()}),
+            background=background,
+        )
 
     @property
     def needs_script(self) -> bool:
@@ -32,11 +65,24 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Background:
+    """A concurrent wrk load that starts before the measured run and ends after it."""
+
+    scenario: Scenario
+    connections: int
+    threads: int = 1
+    timeout_seconds: float = 30.0  # wrk's per-request timeout; slow requests here are expected
+
+
+@dataclass(frozen=True)
 class ScenarioSet:
     name: str
     description: str
     scenarios: tuple[Scenario, ...]
     reference: str = ""  # a scenario's name; the first scenario when empty
+    server_env: Mapping[str, str] = NO_ENV  # overrides of bench.server's defaults, e.g. BCRYPT_ROUNDS
+    workers: int = 1  # server worker processes unless --workers is given
+    setup: Setup | None = None
 
     def __post_init__(self) -> None:
         names = [scenario.name for scenario in self.scenarios]
@@ -49,6 +95,9 @@ class ScenarioSet:
     def reference_scenario(self) -> Scenario:
         name = self.reference or self.scenarios[0].name
         return next(scenario for scenario in self.scenarios if scenario.name == name)
+
+    def resolved(self, values: Mapping[str, str]) -> ScenarioSet:
+        return replace(self, scenarios=tuple(scenario.resolve(values) for scenario in self.scenarios))
 
 
 ERRORS = ScenarioSet(
@@ -79,5 +128,36 @@ ERRORS = ScenarioSet(
     ),
 )
 
-SETS: Mapping[str, ScenarioSet] = MappingProxyType({s.name: s for s in (ERRORS,)})
+BEARER = MappingProxyType({"Authorization": "Bearer $access_token"})
+LOGIN = Scenario(
+    "login",
+    "/api/v1/auth/login",
+    method="POST",
+    body='{"username": "$username", "password": "$password"}',
+    headers=JSON,
+)
+
+AUTH = ScenarioSet(
+    name="auth",
+    description=(
+        "Authenticated reads with and without 8 clients logging in continuously, at the real bcrypt "
+        "cost (BCRYPT_ROUNDS=12). Target: reads_during_logins p99 at most 2x reads p99."
+    ),
+    reference="reads",
+    server_env=MappingProxyType({"BCRYPT_ROUNDS": "12"}),
+    workers=2,
+    setup=fixtures.user_with_token,
+    scenarios=(
+        Scenario("reads", "/api/v1/auth/me", headers=BEARER),
+        Scenario(
+            "reads_during_logins",
+            "/api/v1/auth/me",
+            headers=BEARER,
+            background=Background(LOGIN, connections=8, threads=1),
+            p99_ratio_target=2.0,
+        ),
+    ),
+)
+
+SETS: Mapping[str, ScenarioSet] = MappingProxyType({s.name: s for s in (ERRORS, AUTH)})
 DEFAULT_SETS = ("errors",)

@@ -53,7 +53,7 @@ def test_a_taken_username_is_a_clear_error(settings: Settings) -> None:
     assert backend(settings, "create-admin", "--username", "Alice").returncode == 0
     again = backend(settings, "create-admin", "--username", "alice")
     assert again.returncode == 1
-    assert "already exists" in again.stderr
+    assert "is taken" in again.stderr
     assert "Traceback" not in again.stderr
 
 

@@ -27,8 +27,8 @@ from backend.auth.throttle import ThrottlePolicy
 from backend.docs import media
 from backend.errors import NotFound, Unauthorized
 from backend.pagination import PageParams, paginate
-from backend.users.models import User
-from backend.users.schemas import UserRead
+from backend.users import service as users_service
+from backend.users.schemas import UserRead, user_read
 
 bp = Blueprint("auth", url_prefix="/auth")
 REFRESH_COOKIE = "refresh_token"
@@ -155,8 +155,8 @@ async def logout_all(request: Request) -> HTTPResponse:
 @returns(200, UserRead)
 async def me(request: Request) -> HTTPResponse:
     """The caller's user."""
-    user = await User.get(id=request.ctx.principal.user_id)
-    return json_response(await UserRead.of(user))
+    user = await users_service.get_user(request.ctx.principal.user_id)
+    return json_response(user_read(user, (await users_service.roles_by_user([user.id]))[user.id]))
 
 
 @bp.put("/me/password")

@@ -1,0 +1,260 @@
+"""`/api/v1/users`, `/api/v1/roles` and `/api/v1/tokens`: administration, for role `admin`."""
+
+from __future__ import annotations
+
+import uuid
+
+from sanic import Blueprint, HTTPResponse, Request
+from sanic_ext.extensions.openapi import openapi
+
+from backend.api import Problem, body, created, json_response, no_content, query, returns
+from backend.audit.events import record_event
+from backend.auth import service as auth_service
+from backend.auth.decorators import require_roles
+from backend.auth.models import Token
+from backend.auth.routes import token_page, token_read
+from backend.auth.schemas import TokenPage, TokenRead
+from backend.errors import NotFound
+from backend.pagination import PageParams, paginate
+from backend.users import service
+from backend.users.models import Role, User
+from backend.users.schemas import (
+    PasswordReset,
+    RoleCreate,
+    RolePage,
+    RoleRead,
+    RoleUpdate,
+    TokenUpdate,
+    UserCreate,
+    UserPage,
+    UserQuery,
+    UserRead,
+    UserUpdate,
+    user_read,
+)
+
+users = Blueprint("users", url_prefix="/users")
+roles = Blueprint("roles", url_prefix="/roles")
+tokens = Blueprint("tokens", url_prefix="/tokens")
+
+USER_SORT = {
+    "username": "username_key",
+    "created_at": "created_at",
+    "last_login_at": "last_login_at",
+    "id": "id",
+}
+ROLE_SORT = {"name": "name", "user_count": "user_count"}
+
+
+async def read(user: User) -> UserRead:
+    return user_read(user, (await service.roles_by_user([user.id]))[user.id])
+
+
+def target(user: User) -> dict[str, object]:
+    return {"target_user_id": user.id, "target_username": user.username}
+
+
+@users.get("/")
+@require_roles("admin")
+@openapi.tag("users")
+@query(UserQuery)
+@returns(200, UserPage)
+async def list_users(request: Request, query: UserQuery) -> HTTPResponse:
+    """Users, filtered by `q` (username contains), `role` and `is_active`."""
+    found = service.search_users(q=query.q, role=query.role, is_active=query.is_active)
+    page, total = await paginate(found, query, allowed_sort=USER_SORT, default_sort=["username_key", "id"])
+    role_names = await service.roles_by_user([user.id for user in page])
+    items = [user_read(user, role_names[user.id]) for user in page]
+    return json_response(UserPage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@users.post("/")
+@require_roles("admin")
+@openapi.tag("users")
+@body(UserCreate)
+@returns(201, UserRead)
+@returns(409, Problem, "The username is taken")
+async def create_user(request: Request, body: UserCreate) -> HTTPResponse:
+    """Create a user; by default they must change the password at first login."""
+    user = await service.create_user(
+        username=body.username,
+        password=body.password,
+        roles=body.roles,
+        hasher=request.app.ctx.hasher,
+        is_active=body.is_active,
+        password_change_required=body.password_change_required,
+        min_password_length=request.app.ctx.settings.password_min_length,
+    )
+    record_event(request, "user.create", **target(user), roles=sorted(set(body.roles)))
+    return created(await read(user), location=f"/api/v1/users/{user.id}")
+
+
+@users.get("/<user_id:int>")
+@require_roles("admin")
+@openapi.tag("users")
+@returns(200, UserRead)
+@returns(404, Problem)
+async def get_user(request: Request, user_id: int) -> HTTPResponse:
+    return json_response(await read(await service.get_user(user_id)))
+
+
+@users.patch("/<user_id:int>")
+@require_roles("admin")
+@openapi.tag("users")
+@body(UserUpdate)
+@returns(200, UserRead)
+@returns(404, Problem)
+@returns(409, Problem, "Self-deactivation, the last active admin, or a taken username")
+async def update_user(request: Request, user_id: int, body: UserUpdate) -> HTTPResponse:
+    """Change the username, the roles or `is_active`; deactivating ends all the user's logins."""
+    before = await read(await service.get_user(user_id))
+    user = await service.update_user(
+        user_id=user_id,
+        acting_user_id=request.ctx.principal.user_id,
+        username=body.username,
+        roles=body.roles,
+        is_active=body.is_active,
+    )
+    after = await read(user)
+    changes = {
+        field: {"from": getattr(before, field), "to": getattr(after, field)}
+        for field in body.model_fields_set
+        if getattr(before, field) != getattr(after, field)
+    }
+    record_event(request, "user.update", **target(user), changes=changes)
+    return json_response(after)
+
+
+@users.delete("/<user_id:int>")
+@require_roles("admin")
+@openapi.tag("users")
+@returns(204)
+@returns(404, Problem)
+@returns(409, Problem, "Yourself, or the last active admin")
+async def delete_user(request: Request, user_id: int) -> HTTPResponse:
+    user = await service.delete_user(user_id=user_id, acting_user_id=request.ctx.principal.user_id)
+    record_event(request, "user.delete", **target(user))
+    return no_content()
+
+
+@users.put("/<user_id:int>/password")
+@require_roles("admin")
+@openapi.tag("users")
+@body(PasswordReset)
+@returns(204)
+@returns(404, Problem)
+async def reset_password(request: Request, user_id: int, body: PasswordReset) -> HTTPResponse:
+    """Set a user's password (by default to be changed at next login); all their logins end."""
+    user = await service.get_user(user_id)
+    ended = await service.set_password(
+        user=user,
+        password=body.password,
+        hasher=request.app.ctx.hasher,
+        password_change_required=body.password_change_required,
+        min_password_length=request.app.ctx.settings.password_min_length,
+    )
+    record_event(request, "user.password_reset", **target(user), logins_ended=ended)
+    return no_content()
+
+
+@users.get("/<user_id:int>/tokens")
+@require_roles("admin")
+@openapi.tag("users")
+@query(PageParams)
+@returns(200, TokenPage)
+@returns(404, Problem)
+async def list_user_tokens(request: Request, user_id: int, query: PageParams) -> HTTPResponse:
+    """The user's logins, newest first."""
+    user = await service.get_user(user_id)
+    return json_response(await token_page(user.id, query))
+
+
+@users.delete("/<user_id:int>/tokens")
+@require_roles("admin")
+@openapi.tag("users")
+@returns(204)
+@returns(404, Problem)
+async def revoke_user_tokens(request: Request, user_id: int) -> HTTPResponse:
+    """End every login of the user."""
+    user = await service.get_user(user_id)
+    ended = await auth_service.revoke_user_logins(user_id=user.id, reason="admin")
+    record_event(request, "user.tokens_revoke", **target(user), logins_ended=ended)
+    return no_content()
+
+
+@tokens.patch("/<token_id:uuid>")
+@require_roles("admin")
+@openapi.tag("users")
+@body(TokenUpdate)
+@returns(200, TokenRead)
+@returns(404, Problem)
+async def update_token(request: Request, token_id: uuid.UUID, body: TokenUpdate) -> HTTPResponse:
+    """Block or unblock one login: a blocked login is refused until it is unblocked."""
+    token = await Token.get_or_none(id=token_id).select_related("user")
+    if token is None:
+        raise NotFound("No such login")
+    token.blocked = body.blocked
+    await token.save(update_fields=["blocked"])
+    action = "token.block" if body.blocked else "token.unblock"
+    record_event(request, action, **target(token.user), token_id=str(token.id))
+    return json_response(token_read(token, now=auth_service.utcnow()))
+
+
+def role_read(role: Role) -> RoleRead:
+    return RoleRead(
+        name=role.name,
+        description=role.description,
+        user_count=getattr(role, "user_count", 0),
+        built_in=role.built_in,
+    )
+
+
+@roles.get("/")
+@require_roles("admin")
+@openapi.tag("roles")
+@query(PageParams)
+@returns(200, RolePage)
+async def list_roles(request: Request, query: PageParams) -> HTTPResponse:
+    """Roles with the number of users holding each."""
+    page, total = await paginate(
+        service.roles_with_counts(), query, allowed_sort=ROLE_SORT, default_sort=["name"]
+    )
+    items = [role_read(role) for role in page]
+    return json_response(RolePage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@roles.post("/")
+@require_roles("admin")
+@openapi.tag("roles")
+@body(RoleCreate)
+@returns(201, RoleRead)
+@returns(409, Problem)
+async def create_role(request: Request, body: RoleCreate) -> HTTPResponse:
+    role = await service.create_role(name=body.name, description=body.description)
+    record_event(request, "role.create", role=role.name)
+    return created(role_read(role), location=f"/api/v1/roles/{role.name}")
+
+
+@roles.patch("/<name:str>")
+@require_roles("admin")
+@openapi.tag("roles")
+@body(RoleUpdate)
+@returns(200, RoleRead)
+@returns(404, Problem)
+async def update_role(request: Request, name: str, body: RoleUpdate) -> HTTPResponse:
+    role = await service.update_role(name=name, description=body.description)
+    record_event(request, "role.update", role=role.name)
+    counted = await service.roles_with_counts().get(id=role.id)
+    return json_response(role_read(counted))
+
+
+@roles.delete("/<name:str>")
+@require_roles("admin")
+@openapi.tag("roles")
+@returns(204)
+@returns(404, Problem)
+@returns(409, Problem, "A built-in role")
+async def delete_role(request: Request, name: str) -> HTTPResponse:
+    role = await service.delete_role(name=name)
+    record_event(request, "role.delete", role=role.name)
+    return no_content()
