@@ -7,6 +7,8 @@ from sanic import Blueprint, Sanic
 
 from backend import health
 from backend.app_types import App
+from backend.audit import routes as audit_routes
+from backend.audit.middleware import register_access_log
 from backend.auth import routes as auth_routes
 from backend.auth.passwords import PasswordHasher
 from backend.auth.tokens import TokenService
@@ -14,6 +16,8 @@ from backend.config import Settings, load_settings
 from backend.db import register_database
 from backend.docs import register_docs
 from backend.errors import ProblemErrorHandler
+from backend.jobs.scheduler import register_scheduler
+from backend.logs import configure_logging
 from backend.middleware import register_middleware
 from backend.spa import register_spa
 from backend.users import routes as users_routes
@@ -27,6 +31,7 @@ def dumps(value: object) -> bytes:
 
 def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_template") -> App:
     settings = settings or load_settings()
+    configure_logging(settings)
     app = Sanic(name, dumps=dumps, error_handler=ProblemErrorHandler())
     app.config.update(
         {
@@ -44,11 +49,18 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     register_docs(app)
     register_database(app, settings)
     register_middleware(app, settings)
+    register_access_log(app, settings)
+    register_scheduler(app, settings)
 
     app.blueprint(health.bp)
     app.blueprint(
         Blueprint.group(
-            auth_routes.bp, users_routes.users, users_routes.roles, users_routes.tokens, url_prefix=API_PREFIX
+            auth_routes.bp,
+            users_routes.users,
+            users_routes.roles,
+            users_routes.tokens,
+            audit_routes.bp,
+            url_prefix=API_PREFIX,
         )
     )
     register_spa(app, settings.frontend_dist)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
     cors_origins: Annotated[list[str], NoDecode] = []
     access_log_retention_days: Annotated[int, Field(ge=0)] = 0
+    access_log_mode: Literal["durable", "buffered"] = "durable"
+    access_log_exclude: Annotated[list[str], NoDecode] = []
+    purge_schedule: str = "17 * * * *"
     revoked_token_retention_days: Annotated[int, Field(ge=0)] = 7
     login_attempt_retention_hours: Annotated[int, Field(ge=1)] = 24
 
@@ -56,6 +59,8 @@ class Settings(BaseSettings):
 
     initial_admin_username: str = "admin"
     initial_admin_password: str = ""
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65_535)] = 8000
@@ -69,9 +74,9 @@ class Settings(BaseSettings):
             return [ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "access_log_exclude", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value

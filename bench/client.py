@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bench.scenarios import Scenario
+if TYPE_CHECKING:
+    from bench.scenarios import Scenario
+
+
+def request(
+    base_url: str,
+    path: str,
+    *,
+    method: str = "GET",
+    body: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 5.0,
+) -> tuple[int, bytes]:
+    """The status and body `method path` answers; raises OSError when the server does not answer at all."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http" or parts.hostname is None:
+        raise ValueError(f"expected an http:// base URL, got {base_url!r}")
+    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    try:
+        connection.request(
+            method, path, body=body.encode() if body is not None else None, headers=dict(headers or {})
+        )
+        response = connection.getresponse()
+        return int(response.status), response.read()
+    finally:
+        connection.close()
 
 
 def status(
@@ -19,19 +45,8 @@ def status(
     timeout: float = 5.0,
 ) -> int:
     """The status `method path` answers; raises OSError when the server does not answer at all."""
-    parts = urlsplit(base_url)
-    if parts.scheme != "http" or parts.hostname is None:
-        raise ValueError(f"expected an http:// base URL, got {base_url!r}")
-    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
-    try:
-        connection.request(
-            method, path, body=body.encode() if body is not None else None, headers=dict(headers or {})
-        )
-        response = connection.getresponse()
-        response.read()
-        return int(response.status)
-    finally:
-        connection.close()
+    code, _ = request(base_url, path, method=method, body=body, headers=headers, timeout=timeout)
+    return code
 
 
 def scenario_status(base_url: str, scenario: Scenario) -> int:

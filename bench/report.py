@@ -1,4 +1,4 @@
-"""Summarising runs (medians, same-run ratio to the reference) and writing them as markdown."""
+"""Summarising runs (medians, same-run ratios to the reference) and writing them as markdown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import platform
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bench.scenarios import Scenario, ScenarioSet
@@ -20,6 +20,8 @@ class Row:
     scenario: Scenario
     observed_status: int
     runs: tuple[WrkResult, ...]
+    background_runs: tuple[WrkResult, ...] = ()  # the background load's result per run, if it has one
+    background_status: int | None = None
 
     @property
     def rps(self) -> float:
@@ -50,19 +52,27 @@ class Row:
 class SetResult:
     scenario_set: ScenarioSet
     rows: tuple[Row, ...]
+    workers: int = 1
 
     @property
     def reference(self) -> Row:
         name = self.scenario_set.reference_scenario.name
         return next(row for row in self.rows if row.scenario.name == name)
 
+    def _ratios(self, row: Row, value: Callable[[WrkResult], float]) -> list[float]:
+        pairs = zip(row.runs, self.reference.runs, strict=True)
+        return [value(mine) / value(ref) if value(ref) else float("nan") for mine, ref in pairs]
+
     def ratio(self, row: Row) -> float:
         """Median over passes of row's req/s divided by the reference's req/s in the same pass."""
-        pairs = zip(row.runs, self.reference.runs, strict=True)
-        return statistics.median(
-            mine.requests_per_second / ref.requests_per_second if ref.requests_per_second else float("nan")
-            for mine, ref in pairs
-        )
+        return statistics.median(self._ratios(row, lambda run: run.requests_per_second))
+
+    def p99_ratios(self, row: Row) -> list[float]:
+        """Per pass: row's p99 divided by the reference's p99 in the same pass."""
+        return self._ratios(row, lambda run: run.p99_ms)
+
+    def p99_ratio(self, row: Row) -> float:
+        return statistics.median(self.p99_ratios(row))
 
 
 def _status(row: Row) -> str:
@@ -71,25 +81,75 @@ def _status(row: Row) -> str:
 
 
 def markdown_table(result: SetResult) -> str:
-    reference = result.reference
+    reference = result.reference.scenario.name
     header = (
-        "| scenario | request | status | req/s | ratio vs "
-        f"{reference.scenario.name} | p50 ms | p99 ms | requests/run | non-2xx/3xx/run | socket errors |"
+        f"| scenario | request | status | req/s | ratio vs {reference} | p50 ms | p99 ms "
+        f"| p99 vs {reference} | requests/run | non-2xx/3xx/run | socket errors |"
     )
-    lines = [header, "|" + "---|" * 10]
+    lines = [header, "|" + "---|" * 11]
     for row in result.rows:
         lines.append(
             f"| {row.scenario.name} | `{row.scenario.request_line}` | {_status(row)} | {row.rps:,.0f} "
-            f"| {result.ratio(row):.2f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.requests:,} "
-            f"| {row.non_2xx_3xx:,} | {row.socket_errors} |"
+            f"| {result.ratio(row):.2f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {result.p99_ratio(row):.2f} "
+            f"| {row.requests:,} | {row.non_2xx_3xx:,} | {row.socket_errors} |"
         )
     return "\n".join(lines)
 
 
+def background_table(result: SetResult) -> str:
+    """The background loads' own numbers (req/s over the whole background run), or "" when none ran."""
+    rows = [row for row in result.rows if row.scenario.background is not None and row.background_runs]
+    if not rows:
+        return ""
+    lines = [
+        "| during | background request | connections | status | req/s | p50 ms | p99 ms | requests/run "
+        "| non-2xx/3xx/run | socket errors |",
+        "|" + "---|" * 10,
+    ]
+    for row in rows:
+        load = row.scenario.background
+        assert load is not None
+        own = Row(load.scenario, row.background_status or 0, row.background_runs)
+        lines.append(
+            f"| {row.scenario.name} | `{load.scenario.request_line}` | {load.connections} | {_status(own)} "
+            f"| {own.rps:,.1f} | {own.p50_ms:.2f} | {own.p99_ms:.2f} | {own.requests:,} "
+            f"| {own.non_2xx_3xx:,} | {own.socket_errors} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(result: SetResult) -> list[str]:
+    """One line per scenario with a p99 target: met or not, on the median and per pass."""
+    lines = []
+    reference = result.reference.scenario.name
+    for row in result.rows:
+        target = row.scenario.p99_ratio_target
+        if target is None:
+            continue
+        ratio = result.p99_ratio(row)
+        passes = ", ".join(f"{r:.2f}" for r in result.p99_ratios(row))
+        verdict = "**met**" if ratio <= target else "**not met**"
+        lines.append(
+            f"- Target: {row.scenario.name} p99 <= {target:g}x {reference} p99. Measured {ratio:.2f}x "
+            f"(median over passes; per pass {passes}): {verdict}."
+        )
+    return lines
+
+
+def section(result: SetResult) -> str:
+    scenario_set = result.scenario_set
+    env = ", ".join(f"{k}={v}" for k, v in scenario_set.server_env.items())
+    server = f"Server: {result.workers} worker(s)" + (f", {env}" if env else "") + "."
+    parts = [f"### {scenario_set.name}", scenario_set.description, server, markdown_table(result)]
+    if background := background_table(result):
+        parts += ["Background load (measured by its own wrk, over its whole run):", background]
+    if lines := targets(result):
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 def tables(results: Sequence[SetResult]) -> str:
-    return "\n\n".join(
-        f"### {r.scenario_set.name}\n\n{r.scenario_set.description}\n\n{markdown_table(r)}" for r in results
-    )
+    return "\n\n".join(section(r) for r in results)
 
 
 def _git_revision() -> str:
@@ -122,7 +182,7 @@ def document(
         f"Settings: {settings}\n\n"
         f"## Machine\n\n{machine}\n\n"
         "## Results\n\n"
-        "req/s, p50 and p99 are medians over the runs; the ratio is the median over passes of req/s "
-        "divided by the reference scenario's req/s in the same pass.\n\n"
+        "req/s, p50 and p99 are medians over the runs; the ratio (and p99 vs the reference) is the median "
+        "over passes of req/s (p99) divided by the reference scenario's req/s (p99) in the same pass.\n\n"
         f"{tables(results)}\n"
     )

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from bench.server import Server
 
 JSON = MappingProxyType({"Content-Type": "application/json"})
-NO_ENV: Mapping[str, str] = MappingProxyType({})
 
 Setup = Callable[["Server"], Mapping[str, str]]
 """Runs once against the live server before a set is measured; returns the placeholder values."""
@@ -80,7 +79,9 @@ class ScenarioSet:
     description: str
     scenarios: tuple[Scenario, ...]
     reference: str = ""  # a scenario's name; the first scenario when empty
-    server_env: Mapping[str, str] = NO_ENV  # overrides of bench.server's defaults, e.g. BCRYPT_ROUNDS
+    server_env: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # overrides of bench.server's defaults, e.g. BCRYPT_ROUNDS
     workers: int = 1  # server worker processes unless --workers is given
     setup: Setup | None = None
 

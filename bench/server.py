@@ -32,6 +32,7 @@ class Server:
     workers: int
     process: subprocess.Popen[bytes]
     log: Path
+    env: Mapping[str, str]  # the server's environment; `python -m backend` commands for it need the same
 
 
 def free_port() -> int:
@@ -40,7 +41,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(tmp: Path) -> dict[str, str]:
+def server_env(tmp: Path, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: a fresh SQLite database in `tmp`, cheap bcrypt unless overridden."""
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite://{tmp}/app.db",
@@ -48,6 +50,7 @@ def server_env(tmp: Path) -> dict[str, str]:
         "APP_ENV": "development",
         "BCRYPT_ROUNDS": "4",
         "FRONTEND_DIST": str(tmp / "none"),
+        **(overrides or {}),
     }
 
 
@@ -90,9 +93,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def migrate(env: Mapping[str, str]) -> None:
+def backend(env: Mapping[str, str], *args: str) -> str:
+    """Run `python -m backend ARGS` with the server's environment; its stdout, or ServerError."""
     done = subprocess.run(
-        [sys.executable, "-m", "backend", "migrate"],
+        [sys.executable, "-m", "backend", *args],
         cwd=ROOT,
         env=dict(env),
         capture_output=True,
@@ -100,15 +104,20 @@ def migrate(env: Mapping[str, str]) -> None:
         check=False,
     )
     if done.returncode != 0:
-        raise ServerError(f"migrate failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        raise ServerError(f"{args[0]} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def migrate(env: Mapping[str, str]) -> None:
+    backend(env, "migrate")
 
 
 @contextmanager
-def running_server(workers: int = 1) -> Iterator[Server]:
+def running_server(workers: int = 1, env_overrides: Mapping[str, str] | None = None) -> Iterator[Server]:
     """Migrate a fresh database in a temp dir, serve it on a free port, yield once /healthz answers."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
-        env = server_env(tmp)
+        env = server_env(tmp, env_overrides)
         migrate(env)
         port = free_port()
         log = tmp / "server.log"
@@ -120,7 +129,7 @@ def running_server(workers: int = 1) -> Iterator[Server]:
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
             )
-        server = Server(url=f"http://127.0.0.1:{port}", workers=workers, process=process, log=log)
+        server = Server(url=f"http://127.0.0.1:{port}", workers=workers, process=process, log=log, env=env)
         try:
             wait_until_ready(server)
             yield server

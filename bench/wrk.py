@@ -1,16 +1,20 @@
-"""Running wrk (2 threads) against one scenario and reading its report."""
+"""Running wrk (2 threads) against one scenario, optionally under a background load; reading its report."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.scenarios import Scenario
+from bench.scenarios import Background, Scenario
 
 THREADS = 2
+BACKGROUND_LEAD_SECONDS = 1  # the background load runs alone this long before the measured run starts
+BACKGROUND_TAIL_SECONDS = 2  # and this long after it should have ended (wrk takes a moment to stop)
+SETTLE_SECONDS = 2.0  # at least this pause after a background load (see run_under_load)
 _SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-./:,;")
 _TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
@@ -89,22 +93,84 @@ def version() -> str:
     return first[0].split(" Copyright")[0] if first else "wrk (unknown version)"
 
 
+def command(
+    base_url: str,
+    scenario: Scenario,
+    tmp: Path,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = THREADS,
+    timeout_seconds: float | None = None,
+) -> list[str]:
+    """wrk's command line; writes the Lua script into `tmp` when the scenario needs one."""
+    line = [
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={max(connections, threads)}",
+        f"--duration={max(1, seconds)}s",
+        "--latency",
+    ]
+    if timeout_seconds is not None:
+        line.append(f"--timeout={max(1, round(timeout_seconds))}s")
+    if scenario.needs_script:
+        script = tmp / f"{scenario.name}.lua"
+        script.write_text(lua_script(scenario))
+        line.append(f"--script={script}")
+    line.append(base_url + scenario.path)
+    return line
+
+
+def _result(returncode: int, stdout: str, stderr: str, what: str) -> WrkResult:
+    if returncode != 0:
+        raise WrkError(f"wrk ({what}) exited with {returncode}:\n{stdout}{stderr}")
+    return parse(stdout)
+
+
 def run(base_url: str, scenario: Scenario, *, duration: float, connections: int) -> WrkResult:
     """One wrk run of `scenario` for `duration` seconds with `connections` keep-alive connections."""
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
-        command = [
-            "wrk",
-            f"--threads={THREADS}",
-            f"--connections={max(connections, THREADS)}",
-            f"--duration={max(1, round(duration))}s",
-            "--latency",
-        ]
-        if scenario.needs_script:
-            script = Path(tmp) / f"{scenario.name}.lua"
-            script.write_text(lua_script(scenario))
-            command.append(f"--script={script}")
-        command.append(base_url + scenario.path)
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=duration + 60)
-    if done.returncode != 0:
-        raise WrkError(f"wrk exited with {done.returncode}:\n{done.stdout}{done.stderr}")
-    return parse(done.stdout)
+        line = command(base_url, scenario, Path(tmp), seconds=round(duration), connections=connections)
+        done = subprocess.run(line, capture_output=True, text=True, check=False, timeout=duration + 60)
+    return _result(done.returncode, done.stdout, done.stderr, scenario.name)
+
+
+def run_under_load(
+    base_url: str, scenario: Scenario, *, duration: float, connections: int
+) -> tuple[WrkResult, WrkResult | None]:
+    """`run`, inside the scenario's background load if it has one; the background's own result second.
+
+    The background wrk starts BACKGROUND_LEAD_SECONDS before the measured run and is due to end
+    BACKGROUND_TAIL_SECONDS after it, so it covers the whole measured window; its req/s is over its
+    own (longer) run. Afterwards a pause (the background's p99 latency, at least SETTLE_SECONDS) lets
+    the server finish the requests wrk abandoned in flight, so they do not slow the next scenario.
+    """
+    if scenario.background is None:
+        return run(base_url, scenario, duration=duration, connections=connections), None
+    background: Background = scenario.background
+    seconds = max(1, round(duration)) + BACKGROUND_LEAD_SECONDS + BACKGROUND_TAIL_SECONDS
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-bg-") as tmp:
+        line = command(
+            base_url,
+            background.scenario,
+            Path(tmp),
+            seconds=seconds,
+            connections=background.connections,
+            threads=background.threads,
+            timeout_seconds=background.timeout_seconds,
+        )
+        with subprocess.Popen(line, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            try:
+                time.sleep(BACKGROUND_LEAD_SECONDS)
+                if process.poll() is not None:
+                    out, err = process.communicate()
+                    raise WrkError(f"background wrk ended early ({process.returncode}):\n{out}{err}")
+                measured = run(base_url, scenario, duration=duration, connections=connections)
+                out, err = process.communicate(timeout=seconds + 60)
+            except BaseException:
+                process.kill()
+                process.communicate()
+                raise
+        loaded = _result(process.returncode, out, err, f"background {background.scenario.name}")
+    time.sleep(min(max(SETTLE_SECONDS, loaded.p99_ms / 1000), background.timeout_seconds))
+    return measured, loaded

@@ -9,6 +9,7 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
+from backend.audit.events import record_event
 from backend.auth import service
 from backend.auth.decorators import bearer_token, client_of, require_roles, require_user
 from backend.auth.models import Token
@@ -25,7 +26,7 @@ from backend.auth.schemas import (
 from backend.auth.service import Principal, Session
 from backend.auth.throttle import ThrottlePolicy
 from backend.docs import media
-from backend.errors import NotFound, Unauthorized
+from backend.errors import NotFound, Throttled, Unauthorized
 from backend.pagination import PageParams, paginate
 from backend.users import service as users_service
 from backend.users.schemas import UserRead, user_read
@@ -89,15 +90,21 @@ def optional_body(request: Request, model: type[RefreshRequest]) -> RefreshReque
 async def login(request: Request, body: LoginRequest) -> HTTPResponse:
     """Log in with a username and password."""
     settings = request.app.ctx.settings
-    session = await service.login(
-        username=body.username,
-        password=body.password,
-        client=client_of(request),
-        hasher=request.app.ctx.hasher,
-        tokens=request.app.ctx.tokens,
-        policy=ThrottlePolicy.from_settings(settings),
-        now=service.utcnow(),
-    )
+    attempt = {"username": body.username.casefold()[:64]}
+    try:
+        session = await service.login(
+            username=body.username,
+            password=body.password,
+            client=client_of(request),
+            hasher=request.app.ctx.hasher,
+            tokens=request.app.ctx.tokens,
+            policy=ThrottlePolicy.from_settings(settings),
+            now=service.utcnow(),
+        )
+    except (Unauthorized, Throttled):
+        record_event(request, "auth.login", **attempt, succeeded=False)
+        raise
+    record_event(request, "auth.login", **attempt, succeeded=True)
     return session_response(request, session, use_cookie=body.use_cookie)
 
 

@@ -1,0 +1,104 @@
+"""The access log's middleware: a row for every request, whatever its outcome.
+
+The row is built when the response is ready (so it knows the status and the caller) and
+handed to the writer; in the default durable mode the response waits for the commit, and
+a log that cannot be written turns the response into a 503.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sanic import HTTPResponse, Request
+from sanic.response import BaseHTTPResponse
+
+from backend.app_types import App
+from backend.audit.events import event_of
+from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
+from backend.config import Settings
+from backend.errors import problem
+from backend.proxy import Network, client_ip
+
+MAX_PATH = 2048
+MAX_QUERY = 2048
+MAX_USER_AGENT = 512
+MAX_IP = 64
+SECRET_PARAMETERS = frozenset({"access_token", "refresh_token", "token", "password"})
+REDACTED = "[redacted]"
+
+
+def redact_query(query: str) -> str:
+    """The query string as sent, but with the values of secret-looking parameters replaced."""
+    if not query:
+        return ""
+    parts = []
+    for part in query.split("&"):
+        name, sep, _ = part.partition("=")
+        parts.append(f"{name}={REDACTED}" if sep and name.lower() in SECRET_PARAMETERS else part)
+    return "&".join(parts)
+
+
+def access_row(
+    request: Request, status: int, *, trusted: Sequence[Network], started: float, now: datetime
+) -> dict[str, Any]:
+    principal = getattr(request.ctx, "principal", None)
+    return {
+        "timestamp": now,
+        "request_id": getattr(request.ctx, "request_id", "")[:128],
+        "method": request.method[:16],
+        "path": request.path[:MAX_PATH],
+        "query": redact_query(request.query_string)[:MAX_QUERY],
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+        "user_id": principal.user_id if principal else None,
+        "username": principal.username.casefold() if principal else None,
+        "ip": client_ip(request, trusted)[:MAX_IP],
+        "user_agent": request.headers.get("user-agent", "")[:MAX_USER_AGENT],
+        "event": event_of(request),
+    }
+
+
+def register_access_log(app: App, settings: Settings) -> None:
+    writer = AccessLogWriter(mode=settings.access_log_mode)
+    app.ctx.access_log = writer
+    trusted = settings.trusted_proxies
+    excluded = tuple(settings.access_log_exclude)
+
+    @app.before_server_start
+    async def start_writer(app: App) -> None:
+        await writer.start()
+
+    @app.after_server_stop
+    async def flush_writer(app: App) -> None:
+        await writer.close()
+
+    async def start_clock(request: Request) -> None:
+        request.ctx.started = time.perf_counter()
+        request.ctx.started_at = datetime.now(UTC)
+
+    async def log_request(request: Request, response: BaseHTTPResponse) -> HTTPResponse | None:
+        if excluded and request.path.startswith(excluded):
+            return None
+        started = getattr(request.ctx, "started", None)
+        if started is None:  # failed before the request middleware ran (e.g. no route)
+            started, request.ctx.started_at = time.perf_counter(), datetime.now(UTC)
+        now = request.ctx.started_at
+        row = access_row(request, response.status, trusted=trusted, started=started, now=now)
+        try:
+            await writer.write(row)
+        except AccessLogUnavailable:
+            return problem(
+                503,
+                "The request could not be recorded in the access log; try again shortly",
+                code="access_log_unavailable",
+                request_id=getattr(request.ctx, "request_id", None),
+                headers={"Retry-After": "1", "X-Request-ID": getattr(request.ctx, "request_id", "")},
+            )
+        return None
+
+    app.register_middleware(start_clock, "request", priority=90)
+    # Runs after every other response middleware (lowest priority), so the row sees the final status.
+    app.register_middleware(log_request, "response", priority=-100)

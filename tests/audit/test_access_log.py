@@ -1,0 +1,246 @@
+"""Every request gets a row, with the right fields, and the log reads back through the admin API."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import time
+from datetime import timedelta
+from ipaddress import ip_network
+
+import httpx
+import pytest
+from sanic import Sanic
+from tortoise import connections
+
+from backend.app import create_app
+from backend.audit.models import AccessLog
+from backend.auth.service import utcnow
+from backend.config import Settings
+from tests.auth.helpers import bearer, login
+from tests.factories import make_user
+from tests.harness import serve_in_process
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient) -> dict[str, str]:
+    await make_user("root", roles=("admin", "user"))
+    return bearer((await login(client, "root"))["access_token"])
+
+
+async def rows() -> list[AccessLog]:
+    return await AccessLog.all().order_by("id")
+
+
+async def test_every_outcome_gets_one_row_with_its_fields(client: httpx.AsyncClient) -> None:
+    await make_user("alice")
+    tokens = await login(client, "alice")
+    await AccessLog.all().delete()
+    sent = [
+        await client.get(
+            "/api/v1/auth/me", headers={**bearer(tokens["access_token"]), "User-Agent": "tests/1"}
+        ),
+        await client.get("/api/v1/auth/me", headers=bearer("not-a-token")),
+        await client.get("/api/v1/nowhere?x=1"),
+        await client.delete("/healthz"),
+        await client.post("/api/v1/auth/login", json={"username": 3}),
+        await client.post("/api/v1/auth/login", content=b"{", headers={"content-type": "application/json"}),
+    ]
+    logged = await rows()
+    assert [(r.method, r.path, r.status) for r in logged] == [
+        ("GET", "/api/v1/auth/me", 200),
+        ("GET", "/api/v1/auth/me", 401),
+        ("GET", "/api/v1/nowhere", 404),
+        ("DELETE", "/healthz", 405),
+        ("POST", "/api/v1/auth/login", 422),
+        ("POST", "/api/v1/auth/login", 400),
+    ]
+    assert [r.request_id for r in logged] == [response.headers["x-request-id"] for response in sent]
+    first = logged[0]
+    assert (first.username, first.user_agent, first.ip) == ("alice", "tests/1", "127.0.0.1")
+    assert first.user_id is not None
+    assert first.duration_ms > 0
+    assert logged[1].username is None
+    assert logged[2].query == "x=1"
+
+
+async def test_secret_looking_query_parameters_are_redacted(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz?access_token=abc&Password=hunter2&page=2&token=t&refresh_token=r")
+    assert (await rows())[-1].query == (
+        "access_token=[redacted]&Password=[redacted]&page=2&token=[redacted]&refresh_token=[redacted]"
+    )
+
+
+async def test_values_are_stored_as_sent_but_bounded(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz", headers={"User-Agent": "x" * 5000})
+    await client.get("/" + "p" * 3000)
+    long_agent, long_path = (await rows())[-2:]
+    assert long_agent.user_agent == "x" * 512
+    assert len(long_path.path) == 2048
+
+
+async def test_admin_actions_are_recorded_as_events(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    created = await client.post(
+        "/api/v1/users", headers=admin, json={"username": "bob", "password": "a long enough passphrase"}
+    )
+    user_id = created.json()["id"]
+    await client.patch(f"/api/v1/users/{user_id}", headers=admin, json={"roles": ["admin", "user"]})
+    await client.delete(f"/api/v1/users/{user_id}", headers=admin)
+    events = [r.event for r in await AccessLog.filter(event__not_isnull=True).order_by("id")]
+    assert [e["action"] for e in events if e] == ["auth.login", "user.create", "user.update", "user.delete"]
+    update = events[2]
+    assert update is not None
+    assert update["target_username"] == "bob"
+    assert update["changes"] == {"roles": {"from": ["user"], "to": ["admin", "user"]}}
+    listed = await client.get("/api/v1/access-log?path=/api/v1/users&method=DELETE", headers=admin)
+    assert listed.json()["items"][0]["event"]["action"] == "user.delete"
+    assert listed.json()["items"][0]["username"] == "root"
+
+
+async def test_failed_and_successful_logins_are_recorded(client: httpx.AsyncClient) -> None:
+    await make_user("alice")
+    await client.post("/api/v1/auth/login", json={"username": "Alice", "password": "wrong password!"})
+    await login(client, "alice")
+    events = [r.event for r in await rows()]
+    assert events == [
+        {"action": "auth.login", "username": "alice", "succeeded": False},
+        {"action": "auth.login", "username": "alice", "succeeded": True},
+    ]
+
+
+async def test_the_access_log_is_for_admins_only_and_read_only(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await make_user("plain")
+    plain = bearer((await login(client, "plain"))["access_token"])
+    for path in ("/api/v1/access-log", "/api/v1/access-log/export", "/api/v1/access-log/stats"):
+        assert (await client.get(path, headers=plain)).status_code == 403
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        assert (await client.request(method, "/api/v1/access-log", headers=admin)).status_code == 405
+
+
+async def test_filters_sort_and_pages(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    await client.get("/api/v1/missing-a")
+    await client.get("/api/v1/missing-b")
+    await client.get("/healthz")
+    by_class = (await client.get("/api/v1/access-log?status=4xx&path=/api/v1/missing", headers=admin)).json()
+    assert [item["path"] for item in by_class["items"]] == ["/api/v1/missing-b", "/api/v1/missing-a"]
+    exact = (await client.get("/api/v1/access-log?status=200&path=/healthz", headers=admin)).json()
+    assert exact["total"] == 1
+    mine = (await client.get("/api/v1/access-log?username=ROOT", headers=admin)).json()
+    assert mine["total"] >= 1
+    assert {item["username"] for item in mine["items"]} == {"root"}
+    later = (utcnow() + timedelta(hours=1)).isoformat()
+    assert (await client.get("/api/v1/access-log", params={"since": later}, headers=admin)).json()[
+        "total"
+    ] == 0
+    oldest = (await client.get("/api/v1/access-log?sort=timestamp&per_page=1", headers=admin)).json()
+    assert oldest["items"][0]["path"] == "/api/v1/auth/login"
+    for bad in ("status=4x", "status=600", "sort=user_agent", "since=yesterday", "user_id=abc"):
+        assert (await client.get(f"/api/v1/access-log?{bad}", headers=admin)).status_code == 422, bad
+
+
+async def test_the_export_is_csv_one_line_per_row_whatever_a_client_sent(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    hostile = 'evil"\x1b[31mred\r\nforged,row\t=cmd'
+    await client.get("/healthz", headers={"User-Agent": hostile.replace("\r\n", " ")})
+    await client.get("/healthz?q=%0D%0Aforged%2Crow")
+    await AccessLog.filter(path="/healthz").order_by("-id").first().update(user_agent=hostile)
+    response = await client.get("/api/v1/access-log/export?path=/healthz", headers=admin)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text.split("\r\n")
+    assert lines[0].startswith(
+        "id,timestamp,request_id,method,path,query,status,duration_ms,username,user_id,ip,user_agent"
+    )
+    parsed = list(csv.reader(io.StringIO(response.text)))
+    assert len(parsed) == 3
+    assert len(lines) == 4  # header, two rows, and the final line break
+    agents = [row[11] for row in parsed[1:]]
+    assert any("\\x1b[31m" in agent and "\\x0d\\x0a" in agent for agent in agents)
+    assert all("\x1b" not in agent for agent in agents)
+
+
+async def test_the_export_streams_every_row(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    now = utcnow()
+    await AccessLog.bulk_create(
+        [
+            AccessLog(
+                timestamp=now, request_id=f"r{n}", method="GET", path="/bulk", status=200, duration_ms=1.0
+            )
+            for n in range(2500)
+        ]
+    )
+    async with client.stream("GET", "/api/v1/access-log/export?path=/bulk", headers=admin) as response:
+        chunks = [chunk async for chunk in response.aiter_text()]
+    assert sum(chunk.count("\r\n") for chunk in chunks) == 2501
+    assert len(chunks) > 1
+
+
+async def test_stats_give_series_top_lists_and_percentiles(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    for _ in range(3):
+        await client.get("/api/v1/nowhere")
+    await client.get("/api/v1/auth/me", headers=admin)
+    stats = (await client.get("/api/v1/access-log/stats?bucket=minute", headers=admin)).json()
+    assert stats["total"] == 5  # the admin's login and /me, and the three misses
+    counts = {key: sum(bucket["counts"][key] for bucket in stats["series"]) for key in ("2xx", "4xx")}
+    assert counts["4xx"] == 3
+    assert counts["2xx"] >= 1
+    assert stats["top_paths"][0] == {"name": "/api/v1/nowhere", "count": 3}
+    assert stats["top_users"][0]["name"] == "root"
+    latency = stats["latency_ms"]
+    assert 0 < latency["p50"] <= latency["p90"] <= latency["p99"] <= latency["max"]
+    assert all(bucket["start"].endswith("Z") for bucket in stats["series"])
+    too_many = await client.get(
+        "/api/v1/access-log/stats?bucket=minute&since=2020-01-01T00:00:00Z", headers=admin
+    )
+    assert too_many.status_code == 422
+
+
+async def test_many_concurrent_requests_share_commits(client: httpx.AsyncClient, app: Sanic) -> None:
+    before = app.ctx.access_log.batches_written
+    await asyncio.gather(*(client.get("/healthz") for _ in range(60)))
+    assert await AccessLog.filter(path="/healthz").count() == 60
+    assert app.ctx.access_log.batches_written - before < 60
+
+
+async def test_when_the_log_cannot_be_written_requests_fail_closed(client: httpx.AsyncClient) -> None:
+    connection = connections.get("default")
+    await connection.execute_script("ALTER TABLE access_log RENAME TO access_log_away")
+    try:
+        response = await client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["code"] == "access_log_unavailable"
+    finally:
+        await connection.execute_script("ALTER TABLE access_log_away RENAME TO access_log")
+    assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_buffered_mode_answers_first_and_writes_soon_after(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"access_log_mode": "buffered"}), name="buffered")
+    async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
+        await http.get("/healthz")
+        deadline = time.monotonic() + 5
+        while not await AccessLog.exists(path="/healthz"):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+
+
+async def test_a_trusted_proxy_names_the_client(settings: Settings) -> None:
+    trusted = settings.model_copy(update={"trusted_proxies": [ip_network("127.0.0.1/32")]})
+    app = create_app(trusted, name="proxied")
+    async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
+        await http.get(
+            "/healthz", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7", "X-Request-ID": "edge-42"}
+        )
+        row = await AccessLog.get(path="/healthz")
+    assert (row.ip, row.request_id) == ("203.0.113.7", "edge-42")
+
+
+async def test_an_untrusted_peer_cannot_spoof_its_address(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.7", "Forwarded": "for=1.2.3.4"})
+    assert (await AccessLog.get(path="/healthz")).ip == "127.0.0.1"
