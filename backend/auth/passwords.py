@@ -1,17 +1,26 @@
-"""bcrypt, always off the event loop.
+"""bcrypt, always off the event loop, and behind everything else.
 
 bcrypt reads at most 72 bytes. Rather than truncate (or raise, as bcrypt 5 does), every
 password is first condensed with HMAC-SHA256 into 44 base64 bytes, so passwords of any
-length and any script are hashed whole. bcrypt releases the GIL, so running it in a
-thread keeps other requests moving during a login storm.
+length and any script are hashed whole.
+
+bcrypt releases the GIL, so hashing in a thread keeps the event loop free. That is not
+enough on a small machine: a few logins at cost 12 fill every core, and reads queue
+behind them. So hashes run in a small pool of threads (`threads` per worker) whose
+scheduling priority is lowered (nice 10): when CPU is short, requests are served first
+and logins wait; when it is not, logins run at full speed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
 
@@ -23,9 +32,20 @@ def _prehash(password: str) -> bytes:
     return base64.b64encode(digest)
 
 
+HASH_THREAD_NICENESS = 10
+
+
+def _lower_thread_priority() -> None:
+    with contextlib.suppress(OSError, AttributeError):  # Linux sets niceness per thread
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_THREAD_NICENESS)
+
+
 class PasswordHasher:
-    def __init__(self, rounds: int = 12) -> None:
+    def __init__(self, rounds: int = 12, *, threads: int = 2) -> None:
         self.rounds = rounds
+        self._executor = ThreadPoolExecutor(
+            max_workers=threads, thread_name_prefix="bcrypt", initializer=_lower_thread_priority
+        )
         # Checked against when a user does not exist, so that both cases cost one hash.
         self._dummy_hash = bcrypt.hashpw(_prehash("no such user"), bcrypt.gensalt(rounds))
 
@@ -41,8 +61,9 @@ class PasswordHasher:
         return matches and password_hash is not None
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self.hash_sync, password)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.hash_sync, password)
 
     async def verify(self, password: str, password_hash: str | None) -> bool:
         """Check `password`; with no hash (unknown user) do the same work and answer False."""
-        return await asyncio.to_thread(self.verify_sync, password, password_hash)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.verify_sync, password, password_hash)
