@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
             "REQUEST_MAX_SIZE": settings.max_body_bytes,
             "NOISY_EXCEPTIONS": False,
             "FALLBACK_ERROR_FORMAT": "json",
+            # Below the 10 s that Sanic's manager waits for a worker before it interrupts it.
+            "GRACEFUL_SHUTDOWN_TIMEOUT": settings.shutdown_timeout_seconds,
         }
     )
     app.ctx.settings = settings

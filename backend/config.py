@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65_535)] = 8000
     workers: Annotated[int, Field(ge=1, le=64)] = 1
+    shutdown_timeout_seconds: Annotated[float, Field(gt=0, le=9)] = 8.0
     frontend_dist: Path = Path("frontend/dist")
 
     @field_validator("trusted_proxies", mode="before")

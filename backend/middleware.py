@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from sanic import Request
+from sanic.http import Http
 from sanic.response import BaseHTTPResponse
 
 from backend import proxy
@@ -21,6 +22,14 @@ SECURITY_HEADERS = {
 
 def register_middleware(app: App, settings: Settings) -> None:
     trusted = settings.trusted_proxies
+    draining = False
+
+    @app.before_server_stop
+    async def start_draining(app: App) -> None:
+        """From now on every response closes its connection, so busy keep-alive clients let go
+        and the worker stops within the graceful timeout instead of serving them until it ends."""
+        nonlocal draining
+        draining = True
 
     async def assign_request_id(request: Request) -> None:
         request.ctx.request_id = proxy.request_id(request, trusted, uuid4().hex)
@@ -34,6 +43,8 @@ def register_middleware(app: App, settings: Settings) -> None:
             headers.setdefault(name, value)
         if request.path.startswith("/api/") and "cache-control" not in headers:
             headers["Cache-Control"] = "no-store"
+        if draining and isinstance(request.stream, Http):
+            request.stream.keep_alive = False
 
     app.register_middleware(assign_request_id, "request", priority=100)
     app.register_middleware(add_headers, "response", priority=100)

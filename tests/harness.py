@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import signal
 import socket
@@ -9,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from sanic import Sanic
 from backend.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+PROBE_AGENT = "test-harness/readiness"  # the harness's own polls, to tell them apart in the access log
 
 
 @asynccontextmanager
@@ -57,6 +60,17 @@ def server_env(settings: Settings) -> dict[str, str]:
     }
 
 
+async def eventually(condition: Callable[[], bool | Awaitable[bool]], within: float = 30.0) -> None:
+    """Poll `condition` until it holds; fail after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = condition()
+        if await result if inspect.isawaitable(result) else result:
+            return
+        assert time.monotonic() < deadline, f"condition not met within {within}s"
+        await asyncio.sleep(0.01)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -67,7 +81,10 @@ def wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path, time
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+            if (
+                httpx.get(f"{url}/healthz", timeout=1.0, headers={"User-Agent": PROBE_AGENT}).status_code
+                == 200
+            ):
                 return
         except httpx.TransportError:
             pass
@@ -96,6 +113,7 @@ def live_server(
             env={**os.environ, **env},
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # Sanic's manager may SIGKILL its process group: not ours
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -103,6 +121,16 @@ def live_server(
         yield url, process
     finally:
         stop(process)
+
+
+def worker_pids(main_pid: int) -> list[int]:
+    """The server's HTTP worker processes, told apart from its other children by their environment."""
+    pids = []
+    for child in Path(f"/proc/{main_pid}/task/{main_pid}/children").read_text().split():
+        environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+        if any(entry.startswith(b"SANIC_WORKER_NAME=Sanic-Server-") for entry in environment):
+            pids.append(int(child))
+    return pids
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:

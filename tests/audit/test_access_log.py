@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import time
 from datetime import timedelta
 from ipaddress import ip_network
 
@@ -20,7 +19,7 @@ from backend.auth.service import utcnow
 from backend.config import Settings
 from tests.auth.helpers import bearer, login
 from tests.factories import make_user
-from tests.harness import serve_in_process
+from tests.harness import eventually, serve_in_process
 
 
 @pytest.fixture
@@ -224,10 +223,7 @@ async def test_buffered_mode_answers_first_and_writes_soon_after(settings: Setti
     app = create_app(settings.model_copy(update={"access_log_mode": "buffered"}), name="buffered")
     async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
         await http.get("/healthz")
-        deadline = time.monotonic() + 5
-        while not await AccessLog.exists(path="/healthz"):
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.01)
+        await eventually(lambda: AccessLog.exists(path="/healthz"), within=5)
 
 
 async def test_a_trusted_proxy_names_the_client(settings: Settings) -> None:
