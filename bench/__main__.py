@@ -6,12 +6,14 @@ import argparse
 import shlex
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from bench import client, report, wrk
-from bench.scenarios import DEFAULT_SETS, SETS, ScenarioSet
-from bench.server import Server, running_server
+from bench.scenarios import DEFAULT_SETS, SETS, Background, BackgroundCommand, Scenario, ScenarioSet
+from bench.server import ROOT, Server, running_server
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -21,7 +23,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("sets", nargs="*", metavar="SET", help=f"one of {', '.join(SETS)} (default: errors)")
     parser.add_argument("--runs", type=int, default=3, help="passes over every scenario (default 3)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (default 10)")
-    parser.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        help="wrk connections (default: the set's own, 50 unless it says otherwise)",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -36,7 +42,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     if (
         args.runs < 1
         or args.duration < 1
-        or args.connections < 1
+        or (args.connections is not None and args.connections < 1)
         or (args.workers is not None and args.workers < 1)
     ):
         parser.error("--runs, --duration, --connections and --workers must be at least 1")
@@ -54,36 +60,77 @@ def _describe(result: wrk.WrkResult) -> str:
     )
 
 
-def measure(server: Server, scenario_set: ScenarioSet, args: argparse.Namespace) -> report.SetResult:
+def _warmup_scenario(scenario: Scenario) -> Scenario:
+    """Warm-ups skip background commands: those change the data (a purge deletes what it purges)."""
+    return (
+        replace(scenario, background=None) if isinstance(scenario.background, BackgroundCommand) else scenario
+    )
+
+
+def measure(
+    servers: Mapping[str, Server], scenario_set: ScenarioSet, args: argparse.Namespace, connections: int
+) -> report.SetResult:
     """Passes over the set in order (not one scenario N times) so drift hits every row alike."""
+    name = scenario_set.name
     if scenario_set.setup is not None:
-        scenario_set = scenario_set.resolved(scenario_set.setup(server))
-        log(f"[{scenario_set.name}] setup done")
-    statuses = {s.name: client.scenario_status(server.url, s) for s in scenario_set.scenarios}
+        scenario_set = scenario_set.resolved({v: scenario_set.setup(server) for v, server in servers.items()})
+        log(f"[{name}] setup done")
+
+    def url(scenario: Scenario) -> str:
+        return servers[scenario.variant].url
+
+    statuses = {s.name: client.scenario_status(url(s), s) for s in scenario_set.scenarios}
     background_statuses = {
-        s.name: client.scenario_status(server.url, s.background.scenario)
+        s.name: client.scenario_status(url(s), s.background.scenario)
         for s in scenario_set.scenarios
-        if s.background is not None
+        if isinstance(s.background, Background)
     }
     for scenario in scenario_set.scenarios:
-        log(f"[{scenario_set.name}] {scenario.name}: {scenario.request_line} -> {statuses[scenario.name]}")
-        if scenario.background is not None:
+        where = f" ({scenario.variant})" if scenario.variant else ""
+        log(f"[{name}] {scenario.name}{where}: {scenario.request_line} -> {statuses[scenario.name]}")
+        if isinstance(scenario.background, Background):
             log(
-                f"[{scenario_set.name}]   under {scenario.background.connections} connections of "
+                f"[{name}]   under {scenario.background.connections} connections of "
                 f"{scenario.background.scenario.request_line} -> {background_statuses[scenario.name]}"
             )
+        elif isinstance(scenario.background, BackgroundCommand):
+            log(f"[{name}]   while {scenario.background.command_line} runs")
     if args.warmup > 0:
         for scenario in scenario_set.scenarios:
-            wrk.run_under_load(server.url, scenario, duration=args.warmup, connections=args.connections)
+            wrk.run_under_load(
+                url(scenario), _warmup_scenario(scenario), duration=args.warmup, connections=connections
+            )
     runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in scenario_set.scenarios}
     background_runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in scenario_set.scenarios}
+    command_runs: dict[str, list[wrk.CommandResult]] = {s.name: [] for s in scenario_set.scenarios}
     for number in range(1, args.runs + 1):
         for scenario in scenario_set.scenarios:
-            result, background = wrk.run_under_load(
-                server.url, scenario, duration=args.duration, connections=args.connections
-            )
+            prefix = f"[{name}] pass {number}/{args.runs} {scenario.name}"
+            background: wrk.WrkResult | None = None
+            if isinstance(scenario.background, BackgroundCommand):
+                load = scenario.background
+                server = servers[scenario.variant]
+                if load.prepare is not None:
+                    load.prepare(server)
+                result, command = wrk.run_during_command(
+                    server.url,
+                    scenario,
+                    load,
+                    env=server.env,
+                    cwd=ROOT,
+                    duration=args.duration,
+                    connections=connections,
+                )
+                command_runs[scenario.name].append(command)
+                log(
+                    f"{prefix}: {load.command_line} took {command.seconds:.1f}s (exit {command.returncode}, "
+                    f"covered {command.covered:.0%} of the measured run): {command.output}"
+                )
+            else:
+                result, background = wrk.run_under_load(
+                    url(scenario), scenario, duration=args.duration, connections=connections
+                )
             runs[scenario.name].append(result)
-            prefix = f"[{scenario_set.name}] pass {number}/{args.runs} {scenario.name}"
             log(f"{prefix}: {_describe(result)}")
             if background is not None:
                 background_runs[scenario.name].append(background)
@@ -95,10 +142,19 @@ def measure(server: Server, scenario_set: ScenarioSet, args: argparse.Namespace)
             runs=tuple(runs[s.name]),
             background_runs=tuple(background_runs[s.name]),
             background_status=background_statuses.get(s.name),
+            command_runs=tuple(command_runs[s.name]),
         )
         for s in scenario_set.scenarios
     )
-    return report.SetResult(scenario_set, tuple(rows), workers=server.workers)
+    extra = ""
+    if scenario_set.finish is not None:
+        log(f"[{name}] final measurements")
+        extra = scenario_set.finish(next(iter(servers.values())), scenario_set)
+        log(extra)
+    first = next(iter(servers.values()))
+    return report.SetResult(
+        scenario_set, tuple(rows), workers=first.workers, connections=connections, extra=extra
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,20 +164,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     info = report.machine_info(wrk.version())
     results = []
-    for name in args.sets:  # a fresh server per set: each set has its own env and worker count
-        scenario_set = SETS[name]
-        workers = args.workers if args.workers is not None else scenario_set.workers
-        with running_server(workers=workers, env_overrides=scenario_set.server_env) as server:
-            log(f"[{name}] server at {server.url}, {server.workers} worker(s)")
-            results.append(measure(server, scenario_set, args))
     workers = f"{args.workers} server worker(s)" if args.workers else "each set's own server worker count"
+    connections = f"{args.connections} connections" if args.connections else "each set's own connections"
     settings = (
         f"{args.runs} run(s) x {args.duration:g}s per scenario (after {args.warmup:g}s warm-up), "
-        f"{args.connections} connections, {wrk.THREADS} wrk threads, {workers}; a fresh server per set"
+        f"{connections}, {wrk.THREADS} wrk threads, {workers}; fresh server(s) per set"
     )
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
-    print(report.tables(results))
     RESULTS.mkdir(exist_ok=True)
+    for name in args.sets:  # fresh servers per set: each set has its own env, worker count and data
+        scenario_set = SETS[name]
+        set_workers = args.workers if args.workers is not None else scenario_set.workers
+        with ExitStack() as stack:
+            servers: dict[str, Server] = {}
+            for variant in scenario_set.variants:
+                label = f"[{name}{'/' + variant if variant else ''}]"
+                log(f"{label} starting a server" + (" (seeding first)" if scenario_set.seed else ""))
+                server = stack.enter_context(
+                    running_server(
+                        workers=set_workers,
+                        env_overrides=scenario_set.variant_env(variant),
+                        seed=scenario_set.seed,
+                    )
+                )
+                log(f"{label} server at {server.url}, {server.workers} worker(s)")
+                servers[variant] = server
+            result = measure(servers, scenario_set, args, args.connections or scenario_set.connections)
+        results.append(result)
+        own = RESULTS / f"{name}.md"
+        own.write_text(report.document([result], command=command, settings=settings, info=info))
+        log(f"wrote {own}")
+    print(report.tables(results))
     latest = RESULTS / "latest.md"
     latest.write_text(report.document(results, command=command, settings=settings, info=info))
     log(f"wrote {latest}")

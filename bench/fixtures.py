@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
+import statistics
+import threading
+import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import client
+import httpx
+
+from bench import client, seed
 from bench.server import ServerError, backend
 
 if TYPE_CHECKING:
+    from bench.scenarios import ScenarioSet
     from bench.server import Server
 
 BENCH_USERNAME = "bench-user"
@@ -38,3 +46,147 @@ def user_with_token(server: Server) -> Mapping[str, str]:
     if not isinstance(token, str) or not token:
         raise ServerError(f"setup login answered no access_token: {answer[:500]!r}")
     return {"username": BENCH_USERNAME, "password": password, "access_token": token}
+
+
+def _iso(moment: dt.datetime) -> str:
+    """A URL-safe UTC timestamp for query strings: `2026-11-17T05:00:00Z`."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def admin_with_window(server: Server) -> Mapping[str, str]:
+    """`user_with_token`, plus `month_ago`, `week_ago` and `six_days_ago` for time filters."""
+    now = dt.datetime.now(dt.UTC)
+    return {
+        **user_with_token(server),
+        "month_ago": _iso(now - dt.timedelta(days=30)),
+        "week_ago": _iso(now - dt.timedelta(days=7)),
+        "six_days_ago": _iso(now - dt.timedelta(days=6)),
+    }
+
+
+def top_up_expired_tokens(server: Server) -> None:
+    """Put back the expired logins of the bench user up to 1M (a purge deletes them)."""
+    seed.seed_expired_tokens(server.env, seed.user_id(server.env, BENCH_USERNAME))
+
+
+def admin_with_expired_tokens(server: Server) -> Mapping[str, str]:
+    """`user_with_token`, then 1M expired logins of that user straight into the database."""
+    values = user_with_token(server)
+    top_up_expired_tokens(server)
+    return values
+
+
+def _bearer(scenario_set: ScenarioSet) -> dict[str, str]:
+    return dict(scenario_set.reference_scenario.headers)
+
+
+def sequential_latency(server: Server, scenario_set: ScenarioSet, requests: int = 10) -> str:
+    """Each scenario requested `requests` times one after another (a new connection each)."""
+    lines = [
+        f"Single requests, {requests} in sequence per scenario (new connection each, http.client):",
+        "",
+        "| scenario | status | min ms | median ms | max ms |",
+        "|---|---|---|---|---|",
+    ]
+    for scenario in scenario_set.scenarios:
+        if scenario.background is not None:
+            continue
+        timings, statuses = [], set()
+        for _ in range(requests):
+            started = time.perf_counter()
+            code, _ = client.request(
+                server.url, scenario.path, method=scenario.method, headers=scenario.headers, timeout=60.0
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+            statuses.add(code)
+        lines.append(
+            f"| {scenario.name} | {', '.join(map(str, sorted(statuses)))} | {min(timings):.1f} "
+            f"| {statistics.median(timings):.1f} | {max(timings):.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def worker_pids(main_pid: int) -> list[int]:
+    """The Sanic server workers: children of the main process with SANIC_WORKER_NAME=Sanic-Server-*."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == main_pid and b"SANIC_WORKER_NAME=Sanic-Server-" in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sorted(found)
+
+
+def rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def export_memory(server: Server, scenario_set: ScenarioSet) -> str:
+    """Stream the whole CSV export with httpx, sampling the workers' RSS every 0.5 s meanwhile."""
+    pids = worker_pids(server.process.pid)
+    samples: dict[int, list[int]] = {pid: [] for pid in pids}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while True:
+            for pid in pids:
+                if (kib := rss_kib(pid)) is not None:
+                    samples[pid].append(kib)
+            if stop.wait(0.5):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    lines = size = 0
+    started = time.perf_counter()
+    sampler.start()
+    try:
+        with httpx.stream(
+            "GET", server.url + "/api/v1/access-log/export", headers=_bearer(scenario_set), timeout=120.0
+        ) as response:
+            status = response.status_code
+            for line in response.iter_lines():
+                lines += 1
+                size += len(line)
+    finally:
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+    rows = max(0, lines - 1)  # the header line
+    table = [
+        "CSV export of every row (`GET /api/v1/access-log/export`, streamed with httpx), "
+        "server workers' VmRSS sampled every 0.5 s:",
+        "",
+        "| status | rows | seconds | rows/s | MiB of CSV | worker | RSS samples | RSS min MiB "
+        "| RSS max MiB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for pid, kib in samples.items():
+        low, high = (f"{min(kib) / 1024:.1f}", f"{max(kib) / 1024:.1f}") if kib else ("-", "-")
+        table.append(
+            f"| {status} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {size / 2**20:.1f} "
+            f"| pid {pid} | {len(kib)} | {low} | {high} |"
+        )
+    return "\n".join(table)
+
+
+def latency_and_export(server: Server, scenario_set: ScenarioSet) -> str:
+    return sequential_latency(server, scenario_set) + "\n\n" + export_memory(server, scenario_set)
+
+
+def seed_users_100k(env: Mapping[str, str]) -> None:
+    seed.seed_users(env)
+
+
+def seed_access_log_1m(env: Mapping[str, str]) -> None:
+    seed.seed_access_log(env)

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bench.scenarios import Scenario, ScenarioSet
-from bench.wrk import WrkResult
+from bench.scenarios import Background, BackgroundCommand, Scenario, ScenarioSet
+from bench.wrk import CommandResult, WrkResult
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Row:
     runs: tuple[WrkResult, ...]
     background_runs: tuple[WrkResult, ...] = ()  # the background load's result per run, if it has one
     background_status: int | None = None
+    command_runs: tuple[CommandResult, ...] = ()  # the background command's run per pass, if it has one
 
     @property
     def rps(self) -> float:
@@ -53,6 +54,8 @@ class SetResult:
     scenario_set: ScenarioSet
     rows: tuple[Row, ...]
     workers: int = 1
+    connections: int = 50
+    extra: str = ""  # markdown from the set's finish step
 
     @property
     def reference(self) -> Row:
@@ -73,6 +76,9 @@ class SetResult:
 
     def p99_ratio(self, row: Row) -> float:
         return statistics.median(self.p99_ratios(row))
+
+    def rps_ratios(self, row: Row) -> list[float]:
+        return self._ratios(row, lambda run: run.requests_per_second)
 
 
 def _status(row: Row) -> str:
@@ -98,7 +104,9 @@ def markdown_table(result: SetResult) -> str:
 
 def background_table(result: SetResult) -> str:
     """The background loads' own numbers (req/s over the whole background run), or "" when none ran."""
-    rows = [row for row in result.rows if row.scenario.background is not None and row.background_runs]
+    rows = [
+        row for row in result.rows if isinstance(row.scenario.background, Background) and row.background_runs
+    ]
     if not rows:
         return ""
     lines = [
@@ -108,7 +116,7 @@ def background_table(result: SetResult) -> str:
     ]
     for row in rows:
         load = row.scenario.background
-        assert load is not None
+        assert isinstance(load, Background)
         own = Row(load.scenario, row.background_status or 0, row.background_runs)
         lines.append(
             f"| {row.scenario.name} | `{load.scenario.request_line}` | {load.connections} | {_status(own)} "
@@ -118,33 +126,83 @@ def background_table(result: SetResult) -> str:
     return "\n".join(lines)
 
 
+def command_table(result: SetResult) -> str:
+    """The background commands' runs, one line per scenario that has one, or "" when none ran."""
+    rows = [row for row in result.rows if isinstance(row.scenario.background, BackgroundCommand)]
+    if not rows:
+        return ""
+    lines = [
+        "| during | command | wall s per pass | exit codes | measured run covered | last output line |",
+        "|" + "---|" * 6,
+    ]
+    for row in rows:
+        load = row.scenario.background
+        assert isinstance(load, BackgroundCommand)
+        runs = row.command_runs
+        lines.append(
+            f"| {row.scenario.name} | `{load.command_line}` | {', '.join(f'{r.seconds:.1f}' for r in runs)} "
+            f"| {', '.join(str(r.returncode) for r in runs)} | {', '.join(f'{r.covered:.0%}' for r in runs)} "
+            f"| {runs[-1].output if runs else ''} |"
+        )
+    return "\n".join(lines)
+
+
+def _verdict(met: bool) -> str:
+    return "**met**" if met else "**not met**"
+
+
 def targets(result: SetResult) -> list[str]:
-    """One line per scenario with a p99 target: met or not, on the median and per pass."""
+    """One line per scenario target: met or not, on the median and per pass."""
     lines = []
     reference = result.reference.scenario.name
     for row in result.rows:
-        target = row.scenario.p99_ratio_target
-        if target is None:
-            continue
-        ratio = result.p99_ratio(row)
-        passes = ", ".join(f"{r:.2f}" for r in result.p99_ratios(row))
-        verdict = "**met**" if ratio <= target else "**not met**"
-        lines.append(
-            f"- Target: {row.scenario.name} p99 <= {target:g}x {reference} p99. Measured {ratio:.2f}x "
-            f"(median over passes; per pass {passes}): {verdict}."
-        )
+        name = row.scenario.name
+        if (target := row.scenario.p99_ratio_target) is not None:
+            ratio = result.p99_ratio(row)
+            passes = ", ".join(f"{r:.2f}" for r in result.p99_ratios(row))
+            lines.append(
+                f"- Target: {name} p99 <= {target:g}x {reference} p99. Measured {ratio:.2f}x "
+                f"(median over passes; per pass {passes}): {_verdict(ratio <= target)}."
+            )
+        if (target := row.scenario.rps_ratio_target) is not None:
+            ratio = result.ratio(row)
+            passes = ", ".join(f"{r:.2f}" for r in result.rps_ratios(row))
+            lines.append(
+                f"- Target: {name} req/s >= {target:g}x {reference} req/s. Measured {ratio:.2f}x "
+                f"(median over passes; per pass {passes}): {_verdict(ratio >= target)}."
+            )
+        if (target := row.scenario.p50_ms_target) is not None:
+            passes = ", ".join(f"{run.p50_ms:.1f}" for run in row.runs)
+            lines.append(
+                f"- Target: {name} p50 < {target:g} ms. Measured {row.p50_ms:.1f} ms "
+                f"(median over passes; per pass {passes}): {_verdict(row.p50_ms < target)}."
+            )
     return lines
 
 
 def section(result: SetResult) -> str:
     scenario_set = result.scenario_set
     env = ", ".join(f"{k}={v}" for k, v in scenario_set.server_env.items())
-    server = f"Server: {result.workers} worker(s)" + (f", {env}" if env else "") + "."
+    server = (
+        f"Server: {result.workers} worker(s)"
+        + (f", {env}" if env else "")
+        + f"; wrk: {result.connections} connection(s)."
+    )
+    if len(scenario_set.variants) > 1:
+        each = "; ".join(
+            f"`{name}`: " + (", ".join(f"{k}={v}" for k, v in overrides.items()) or "no overrides")
+            for name, overrides in scenario_set.variants.items()
+        )
+        server += f" One server per variant, side by side, each on its own database ({each})."
     parts = [f"### {scenario_set.name}", scenario_set.description, server, markdown_table(result)]
     if background := background_table(result):
         parts += ["Background load (measured by its own wrk, over its whole run):", background]
+    if commands := command_table(result):
+        parts += ["Background command (started before the measured run, waited for after it):", commands]
     if lines := targets(result):
         parts.append("\n".join(lines))
+    if result.extra:
+        parts.append(result.extra)
     return "\n\n".join(parts)
 
 

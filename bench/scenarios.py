@@ -24,6 +24,12 @@ JSON = MappingProxyType({"Content-Type": "application/json"})
 Setup = Callable[["Server"], Mapping[str, str]]
 """Runs once against the live server before a set is measured; returns the placeholder values."""
 
+Seed = Callable[[Mapping[str, str]], None]
+"""Runs once on the migrated database before the server starts; gets the server's env."""
+
+Finish = Callable[["Server", "ScenarioSet"], str]
+"""Runs once after the wrk passes (with the resolved set); returns markdown for the report."""
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -33,8 +39,11 @@ class Scenario:
     body: str | None = None
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     expected_status: int = 200
-    background: Background | None = None
+    background: Background | BackgroundCommand | None = None
     p99_ratio_target: float | None = None  # acceptance: p99 at most this many times the reference's
+    rps_ratio_target: float | None = None  # acceptance: req/s at least this fraction of the reference's
+    p50_ms_target: float | None = None  # acceptance: p50 latency under this many milliseconds
+    variant: str = ""  # which of the set's servers (ScenarioSet.variants) it runs against
 
     def resolve(self, values: Mapping[str, str]) -> Scenario:
         """This scenario with `$name` placeholders in path, body and headers (and its background's) filled."""
@@ -43,7 +52,7 @@ class Scenario:
             return Template(text).substitute(values)
 
         background = self.background
-        if background is not None:
+        if isinstance(background, Background):
             background = replace(background, scenario=background.scenario.resolve(values))
         return replace(
             self,
@@ -74,6 +83,24 @@ class Background:
 
 
 @dataclass(frozen=True)
+class BackgroundCommand:
+    """`python -m backend ARGS` (with the server's env) started before the measured run.
+
+    `prepare` runs before each start, outside any measurement (e.g. to put back the rows the
+    command deletes). The command's wall time is reported; it may end before the measured run does.
+    """
+
+    args: tuple[str, ...]
+    prepare: Callable[[Server], None] | None = None
+    lead_seconds: float = 0.5  # the command runs alone this long before the measured run starts
+    timeout_seconds: float = 600.0
+
+    @property
+    def command_line(self) -> str:
+        return "python -m backend " + " ".join(self.args)
+
+
+@dataclass(frozen=True)
 class ScenarioSet:
     name: str
     description: str
@@ -83,7 +110,16 @@ class ScenarioSet:
         default_factory=lambda: MappingProxyType({})
     )  # overrides of bench.server's defaults, e.g. BCRYPT_ROUNDS
     workers: int = 1  # server worker processes unless --workers is given
-    setup: Setup | None = None
+    connections: int = 50  # wrk connections unless --connections is given
+    setup: Setup | None = None  # per server (per variant), after it is ready
+    seed: Seed | None = None  # per server (per variant), after `migrate` and before `serve`
+    finish: Finish | None = None  # after the passes, on the first variant's server
+    # Servers to start side by side, each on its own database, by name: env overrides on top of
+    # server_env. Scenarios pick one with `variant`; passes interleave them, so same-pass ratios
+    # compare servers under the same machine conditions. One unnamed server by default.
+    variants: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({"": MappingProxyType({})})
+    )
 
     def __post_init__(self) -> None:
         names = [scenario.name for scenario in self.scenarios]
@@ -91,14 +127,22 @@ class ScenarioSet:
             raise ValueError(f"{self.name}: scenario names repeat: {names}")
         if self.reference and self.reference not in names:
             raise ValueError(f"{self.name}: reference {self.reference!r} is not one of {names}")
+        unknown = {scenario.variant for scenario in self.scenarios} - set(self.variants)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown variant(s) {sorted(unknown)}; have {list(self.variants)}")
+
+    def variant_env(self, variant: str) -> dict[str, str]:
+        return {**self.server_env, **self.variants[variant]}
 
     @property
     def reference_scenario(self) -> Scenario:
         name = self.reference or self.scenarios[0].name
         return next(scenario for scenario in self.scenarios if scenario.name == name)
 
-    def resolved(self, values: Mapping[str, str]) -> ScenarioSet:
-        return replace(self, scenarios=tuple(scenario.resolve(values) for scenario in self.scenarios))
+    def resolved(self, values: Mapping[str, Mapping[str, str]]) -> ScenarioSet:
+        """Placeholders filled, each scenario from its own variant's setup values."""
+        scenarios = tuple(scenario.resolve(values[scenario.variant]) for scenario in self.scenarios)
+        return replace(self, scenarios=scenarios)
 
 
 ERRORS = ScenarioSet(
@@ -160,5 +204,105 @@ AUTH = ScenarioSet(
     ),
 )
 
-SETS: Mapping[str, ScenarioSet] = MappingProxyType({s.name: s for s in (ERRORS, AUTH)})
+NO_PURGE = MappingProxyType({"PURGE_SCHEDULE": ""})  # the server's own purge would change the seeded data
+PAGE_MS = 50.0
+ME = Scenario("me", "/api/v1/auth/me", headers=BEARER)
+
+
+def page(name: str, path: str) -> Scenario:
+    return Scenario(name, path, headers=BEARER, p50_ms_target=PAGE_MS)
+
+
+USERS_100K = ScenarioSet(
+    name="users100k",
+    description=(
+        "Admin pages of users with 100,000 users (role `user`) seeded into SQLite before the server "
+        "starts, one connection (latency, not throughput). Target: each page's p50 under 50 ms."
+    ),
+    reference="me",
+    server_env=NO_PURGE,
+    workers=1,
+    connections=1,
+    seed=fixtures.seed_users_100k,
+    setup=fixtures.user_with_token,
+    finish=fixtures.sequential_latency,
+    scenarios=(
+        ME,
+        page("list", "/api/v1/users"),
+        page("newest", "/api/v1/users?sort=-created_at"),
+        page("search", "/api/v1/users?q=user9999"),
+        page("role_deep_page", "/api/v1/users?role=user&page=2000"),
+    ),
+)
+
+ACCESS_LOG_1M = ScenarioSet(
+    name="accesslog1m",
+    description=(
+        "Access-log pages with 1,000,000 rows over 30 days seeded into SQLite before the server starts, "
+        "one connection. Target: a filtered page's p50 under 50 ms. Then the CSV export of every row, "
+        "with the workers' memory sampled (target: flat)."
+    ),
+    reference="me",
+    server_env=NO_PURGE,
+    workers=1,
+    connections=1,
+    seed=fixtures.seed_access_log_1m,
+    setup=fixtures.admin_with_window,
+    finish=fixtures.latency_and_export,
+    scenarios=(
+        ME,
+        page("first_page", "/api/v1/access-log"),
+        page("username", "/api/v1/access-log?username=user42"),
+        page("status_5xx", "/api/v1/access-log?status=5xx"),
+        page("path_prefix", "/api/v1/access-log?path=/api/v1/patients"),
+        page("one_day", "/api/v1/access-log?since=$week_ago&until=$six_days_ago"),
+        page("stats_30_days", "/api/v1/access-log/stats?bucket=day&since=$month_ago"),
+    ),
+)
+
+PURGE_1M = ScenarioSet(
+    name="purge1m",
+    description=(
+        "Authenticated reads alone, then while `python -m backend purge` deletes 1,000,000 expired "
+        "logins (put back before each pass, outside the measurement). Target: reads_during_purge p99 "
+        "at most 2x reads p99."
+    ),
+    reference="reads",
+    server_env=NO_PURGE,
+    workers=2,
+    setup=fixtures.admin_with_expired_tokens,
+    scenarios=(
+        Scenario("reads", "/api/v1/auth/me", headers=BEARER),
+        Scenario(
+            "reads_during_purge",
+            "/api/v1/auth/me",
+            headers=BEARER,
+            background=BackgroundCommand(("purge",), prepare=fixtures.top_up_expired_tokens),
+            p99_ratio_target=2.0,
+        ),
+    ),
+)
+
+LOG_OVERHEAD = ScenarioSet(
+    name="log_overhead",
+    description=(
+        "Authenticated reads on three servers side by side, identical but for ACCESS_LOG_MODE. "
+        "Target: durable (the default) req/s at least 0.6x off."
+    ),
+    reference="off",
+    workers=2,
+    setup=fixtures.user_with_token,
+    variants=MappingProxyType(
+        {mode: MappingProxyType({"ACCESS_LOG_MODE": mode}) for mode in ("off", "durable", "buffered")}
+    ),
+    scenarios=(
+        Scenario("off", "/api/v1/auth/me", headers=BEARER, variant="off"),
+        Scenario("durable", "/api/v1/auth/me", headers=BEARER, variant="durable", rps_ratio_target=0.6),
+        Scenario("buffered", "/api/v1/auth/me", headers=BEARER, variant="buffered", rps_ratio_target=0.6),
+    ),
+)
+
+SETS: Mapping[str, ScenarioSet] = MappingProxyType(
+    {s.name: s for s in (ERRORS, AUTH, USERS_100K, ACCESS_LOG_1M, PURGE_1M, LOG_OVERHEAD)}
+)
 DEFAULT_SETS = ("errors",)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,12 +113,18 @@ def migrate(env: Mapping[str, str]) -> None:
 
 
 @contextmanager
-def running_server(workers: int = 1, env_overrides: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """Migrate a fresh database in a temp dir, serve it on a free port, yield once /healthz answers."""
+def running_server(
+    workers: int = 1,
+    env_overrides: Mapping[str, str] | None = None,
+    seed: Callable[[Mapping[str, str]], None] | None = None,
+) -> Iterator[Server]:
+    """Migrate a fresh database in a temp dir, `seed` it, serve it on a free port; yield once healthy."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
         env = server_env(tmp, env_overrides)
         migrate(env)
+        if seed is not None:
+            seed(env)
         port = free_port()
         log = tmp / "server.log"
         with log.open("wb") as log_file:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import tempfile
+import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.scenarios import Background, Scenario
+from bench.scenarios import Background, BackgroundCommand, Scenario
 
 THREADS = 2
 BACKGROUND_LEAD_SECONDS = 1  # the background load runs alone this long before the measured run starts
@@ -46,6 +49,16 @@ class WrkResult:
     @property
     def p99_ms(self) -> float:
         return self.percentiles_ms[99.0]
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """A background command's run: its wall time and how much of the measured window it covered."""
+
+    seconds: float
+    returncode: int
+    output: str  # its last line of output
+    covered: float  # the fraction of the measured wrk run during which the command was still running
 
 
 def lua_string(text: str) -> str:
@@ -145,7 +158,7 @@ def run_under_load(
     own (longer) run. Afterwards a pause (the background's p99 latency, at least SETTLE_SECONDS) lets
     the server finish the requests wrk abandoned in flight, so they do not slow the next scenario.
     """
-    if scenario.background is None:
+    if not isinstance(scenario.background, Background):
         return run(base_url, scenario, duration=duration, connections=connections), None
     background: Background = scenario.background
     seconds = max(1, round(duration)) + BACKGROUND_LEAD_SECONDS + BACKGROUND_TAIL_SECONDS
@@ -174,3 +187,55 @@ def run_under_load(
         loaded = _result(process.returncode, out, err, f"background {background.scenario.name}")
     time.sleep(min(max(SETTLE_SECONDS, loaded.p99_ms / 1000), background.timeout_seconds))
     return measured, loaded
+
+
+def run_during_command(
+    base_url: str,
+    scenario: Scenario,
+    load: BackgroundCommand,
+    *,
+    env: Mapping[str, str],
+    cwd: Path,
+    duration: float,
+    connections: int,
+) -> tuple[WrkResult, CommandResult]:
+    """`run` while `python -m backend ARGS` runs; starts it `load.lead_seconds` before the measured run.
+
+    The command is waited for (up to its timeout) after the measured run, so the next scenario
+    does not share the server with it.
+    """
+    line = [sys.executable, "-m", "backend", *load.args]
+    started = time.monotonic()
+    with subprocess.Popen(
+        line, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        finished: list[float] = []
+        output: list[str] = []
+
+        def wait() -> None:
+            output.append(process.communicate()[0])
+            finished.append(time.monotonic())
+
+        waiter = threading.Thread(target=wait, daemon=True)
+        waiter.start()
+        try:
+            time.sleep(load.lead_seconds)
+            measured_from = time.monotonic()
+            measured = run(base_url, scenario, duration=duration, connections=connections)
+            measured_to = time.monotonic()
+            waiter.join(timeout=load.timeout_seconds)
+            if waiter.is_alive():
+                raise WrkError(f"{load.command_line} still running after {load.timeout_seconds:g}s")
+        except BaseException:
+            process.kill()
+            waiter.join()
+            raise
+    end = finished[0]
+    covered = min(1.0, max(0.0, (end - measured_from) / (measured_to - measured_from)))
+    lines = output[0].strip().splitlines()
+    return measured, CommandResult(
+        seconds=end - started,
+        returncode=process.returncode,
+        output=lines[-1] if lines else "",
+        covered=covered,
+    )

@@ -33,14 +33,14 @@ async def serve_in_process(app: Sanic) -> AsyncIterator[str]:
     """
     app.config.TOUCHUP = False
     app.config.MOTD = False
-    server = await app.create_server(
-        host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False, debug=False
-    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # a free port, held from the start (Sanic reads port 0 as "default")
+    port = sock.getsockname()[1]
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False, debug=False)
     assert server is not None
     await server.startup()
     await server.before_start()
     await server.after_start()
-    port = server.server.sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -28,6 +28,7 @@ MAX_USER_AGENT = 512
 MAX_IP = 64
 SECRET_PARAMETERS = frozenset({"access_token", "refresh_token", "token", "password"})
 REDACTED = "[redacted]"
+PROBES = frozenset({"/healthz", "/readyz"})
 
 
 def redact_query(query: str) -> str:
@@ -90,6 +91,8 @@ def register_access_log(app: App, settings: Settings) -> None:
         try:
             await writer.write(row)
         except AccessLogUnavailable:
+            if request.path in PROBES:  # a probe answers about the process, not about the log
+                return None
             return problem(
                 503,
                 "The request could not be recorded in the access log; try again shortly",

@@ -11,6 +11,7 @@ Modes (`ACCESS_LOG_MODE`):
 - `buffered`: `write` returns at once; rows are committed moments later. Faster, but rows
   still queued when a process is killed are lost, and a database outage drops rows past
   `max_pending` (logged). Graceful shutdown flushes both modes.
+- `off`: nothing is written. For benchmarks and throwaway setups, never for sensitive data.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from backend.audit.models import AccessLog
 
 logger = logging.getLogger("backend.audit")
 
-Mode = Literal["durable", "buffered"]
+Mode = Literal["durable", "buffered", "off"]
 
 
 class AccessLogUnavailable(Exception):
@@ -44,6 +45,8 @@ class AccessLogWriter:
         self._task = asyncio.create_task(self._run(), name="access-log-writer")
 
     async def write(self, row: dict[str, Any]) -> None:
+        if self.mode == "off":
+            return
         if self._task is None or self._task.done():
             await insert_rows([row])  # not running (shutting down): write it directly
             return

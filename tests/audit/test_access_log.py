@@ -18,7 +18,7 @@ from backend.audit.models import AccessLog
 from backend.auth.service import utcnow
 from backend.config import Settings
 from tests.auth.helpers import bearer, login
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import eventually, serve_in_process
 
 
@@ -208,15 +208,21 @@ async def test_many_concurrent_requests_share_commits(client: httpx.AsyncClient,
 
 
 async def test_when_the_log_cannot_be_written_requests_fail_closed(client: httpx.AsyncClient) -> None:
+    await make_user("alice")
     connection = connections.get("default")
     await connection.execute_script("ALTER TABLE access_log RENAME TO access_log_away")
     try:
-        response = await client.get("/healthz")
+        response = await client.post(
+            "/api/v1/auth/login", json={"username": "alice", "password": DEFAULT_PASSWORD}
+        )
         assert response.status_code == 503
         assert response.json()["code"] == "access_log_unavailable"
+        assert "access_token" not in response.text
+        # Probes answer about the process, not the log.
+        assert (await client.get("/healthz")).status_code == 200
     finally:
         await connection.execute_script("ALTER TABLE access_log_away RENAME TO access_log")
-    assert (await client.get("/healthz")).status_code == 200
+    assert (await client.get("/api/v1/nowhere")).status_code == 404
 
 
 async def test_buffered_mode_answers_first_and_writes_soon_after(settings: Settings) -> None:

@@ -1,22 +1,27 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { ApiError, api, getAccessToken, setAccessToken } from "@/lib/api-client";
+import { ApiError, api, getAccessToken, refreshAccessToken } from "@/lib/api-client";
+import type { User } from "@/lib/api-schemas";
 
-export type User = {
-  id: number | string;
-  username: string;
-  roles: string[];
-  is_active: boolean;
-  password_change_required: boolean;
-  created_at: string;
-  last_login_at: string | null;
-};
+export type { User };
 
-export async function getMe({ signal }: { signal?: AbortSignal } = {}): Promise<User> {
+/**
+ * The signed-in user, or null when nobody is signed in. Without an access token in
+ * memory (a reload, a new tab) it first tries the refresh cookie, so a reload keeps the
+ * user signed in.
+ */
+export async function getSession({ signal }: { signal?: AbortSignal } = {}): Promise<User | null> {
+  if (getAccessToken() === null) {
+    try {
+      await refreshAccessToken();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  }
   try {
     return await api.get<User>("/auth/me", { signal });
   } catch (error) {
-    // The token expired or its login was revoked: forget it.
-    if (error instanceof ApiError && error.status === 401) setAccessToken(null);
+    if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }
 }
@@ -26,8 +31,9 @@ export const meQueryKey = ["auth", "me"] as const;
 export function getMeQueryOptions() {
   return queryOptions({
     queryKey: meQueryKey,
-    queryFn: ({ signal }) => getMe({ signal }),
-    enabled: getAccessToken() !== null,
+    queryFn: ({ signal }) => getSession({ signal }),
+    staleTime: 60_000,
+    retry: false,
   });
 }
 

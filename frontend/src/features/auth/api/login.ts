@@ -1,20 +1,14 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { meQueryKey } from "@/features/auth/api/get-me";
 import { api, setAccessToken } from "@/lib/api-client";
+import type { TokenResponse } from "@/lib/api-schemas";
 
 export type LoginInput = {
   username: string;
   password: string;
 };
 
-export type LoginResponse = {
-  access_token: string;
-  /** null when the refresh token was set as an HttpOnly cookie (use_cookie). */
-  refresh_token: string | null;
-  token_type: string;
-  expires_in: number;
-  refresh_expires_in: number;
-  password_change_required: boolean;
-};
+export type LoginResponse = TokenResponse;
 
 /** Log in; the server keeps the refresh token in an HttpOnly cookie. */
 export function login(input: LoginInput): Promise<LoginResponse> {
@@ -26,10 +20,16 @@ export function login(input: LoginInput): Promise<LoginResponse> {
 }
 
 export function useLogin(options: { onSuccess?: (data: LoginResponse) => void } = {}) {
+  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: login,
-    onSuccess: (data) => {
+    onSuccess: async (data) => {
       setAccessToken(data.access_token);
+      queryClient.removeQueries();
+      await queryClient.fetchQuery({
+        queryKey: meQueryKey,
+        queryFn: () => api.get("/auth/me"),
+      });
       options.onSuccess?.(data);
     },
   });

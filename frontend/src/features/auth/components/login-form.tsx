@@ -8,7 +8,10 @@ type LoginFormProps = {
 };
 
 function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.detail;
+  if (error instanceof ApiError) {
+    if (error.status === 429) return `${error.detail} Wait a moment before trying again.`;
+    return error.detail;
+  }
   return "Something went wrong. Please try again.";
 }
 
@@ -37,6 +40,7 @@ export function LoginForm({ onSuccess }: LoginFormProps) {
           name="username"
           autoComplete="username"
           required
+          data-autofocus
           value={username}
           onChange={(event) => setUsername(event.currentTarget.value)}
           error={fieldErrors.username}

@@ -1,26 +1,39 @@
 import { Center, Loader } from "@mantine/core";
 import type { ReactNode } from "react";
-import { Navigate } from "react-router";
+import { Navigate, useLocation } from "react-router";
+import { ErrorAlert } from "@/components/error-alert";
 import { useMe } from "@/features/auth/api/get-me";
-import { ApiError, getAccessToken } from "@/lib/api-client";
+
+export const CHANGE_PASSWORD_PATH = "/change-password";
 
 /**
- * Renders its children only for a signed-in user: without an access token in memory
- * (e.g. after a reload) or when /auth/me answers 401, it goes to /login.
+ * Renders its children only for a signed-in user. On a reload the session comes back
+ * through the refresh cookie; when there is none (or the login is gone) it goes to
+ * /login. A user who must change their password is held on /change-password.
  */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const me = useMe();
+  const location = useLocation();
 
-  if (getAccessToken() === null) return <Navigate to="/login" replace />;
-  if (me.error instanceof ApiError && me.error.status === 401) {
-    return <Navigate to="/login" replace />;
-  }
   if (me.isPending) {
     return (
       <Center mih="100vh">
         <Loader aria-label="Loading" />
       </Center>
     );
+  }
+  if (me.isError) {
+    return (
+      <Center mih="100vh" p="md">
+        <ErrorAlert error={me.error} title="Could not reach the server" />
+      </Center>
+    );
+  }
+  if (me.data === null) {
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  }
+  if (me.data.password_change_required && location.pathname !== CHANGE_PASSWORD_PATH) {
+    return <Navigate to={CHANGE_PASSWORD_PATH} replace />;
   }
   return children;
 }

@@ -1,0 +1,37 @@
+/**
+ * Names for the schemas of the generated OpenAPI types (src/lib/api-types.ts, made by
+ * `npm run gen:api` from openapi.json). Renaming a field on the server and regenerating
+ * breaks the typecheck wherever the SPA uses it.
+ */
+import type { components, paths } from "@/lib/api-types";
+
+type Schemas = components["schemas"];
+
+export type User = Schemas["UserRead"];
+export type UserCreate = Schemas["UserCreate"];
+export type UserUpdate = Schemas["UserUpdate"];
+export type UserPage = Schemas["UserPage"];
+export type PasswordReset = Schemas["PasswordReset"];
+export type PasswordChange = Schemas["PasswordChange"];
+export type Token = Schemas["TokenRead"];
+export type TokenPage = Schemas["TokenPage"];
+export type TokenUpdate = Schemas["TokenUpdate"];
+export type TokenResponse = Schemas["TokenResponse"];
+export type LoginRequest = Schemas["LoginRequest"];
+export type Role = Schemas["RoleRead"];
+export type RolePage = Schemas["RolePage"];
+export type RoleCreate = Schemas["RoleCreate"];
+export type RoleUpdate = Schemas["RoleUpdate"];
+export type AccessLogEntry = Schemas["AccessLogRead"];
+export type AccessLogPage = Schemas["AccessLogPage"];
+export type Stats = Schemas["Stats"];
+export type StatsBucket = Schemas["Bucket"];
+export type Ranked = Schemas["Ranked"];
+
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? NonNullable<Q>
+  : never;
+
+export type UserListQuery = QueryOf<"/api/v1/users">;
+export type AccessLogQuery = QueryOf<"/api/v1/access-log">;
+export type StatsQuery = QueryOf<"/api/v1/access-log/stats">;
