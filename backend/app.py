@@ -19,6 +19,7 @@ from backend.errors import ProblemErrorHandler
 from backend.jobs.scheduler import register_scheduler
 from backend.logs import configure_logging
 from backend.middleware import register_middleware
+from backend.patients import routes as patients_routes
 from backend.spa import register_spa
 from backend.users import routes as users_routes
 
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
             users_routes.roles,
             users_routes.tokens,
             audit_routes.bp,
+            patients_routes.patients,
+            patients_routes.categories,
             url_prefix=API_PREFIX,
         )
     )

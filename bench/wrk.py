@@ -1,4 +1,4 @@
-"""Running wrk (2 threads) against one scenario, optionally under a background load; reading its report."""
+"""Running wrk against one scenario, optionally under a background load or command; reading its report."""
 
 from __future__ import annotations
 
@@ -116,11 +116,15 @@ def command(
     threads: int = THREADS,
     timeout_seconds: float | None = None,
 ) -> list[str]:
-    """wrk's command line; writes the Lua script into `tmp` when the scenario needs one."""
+    """wrk's command line; writes the Lua script into `tmp` when the scenario needs one.
+
+    wrk needs a connection per thread, so fewer connections than threads means fewer threads.
+    """
+    threads = max(1, min(threads, connections))
     line = [
         "wrk",
         f"--threads={threads}",
-        f"--connections={max(connections, threads)}",
+        f"--connections={connections}",
         f"--duration={max(1, seconds)}s",
         "--latency",
     ]

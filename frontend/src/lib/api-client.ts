@@ -269,7 +269,11 @@ export async function apiDownload(
   path: string,
   options: Omit<RequestOptions, "method" | "body"> = {},
 ): Promise<{ blob: Blob; filename: string | null }> {
-  const response = await authedFetch(path, { ...options, method: "GET", headers: { Accept: "*/*" } });
+  const response = await authedFetch(path, {
+    ...options,
+    method: "GET",
+    headers: { Accept: "*/*" },
+  });
   const blob = await response.blob();
   return { blob, filename: filenameFromDisposition(response.headers.get("content-disposition")) };
 }

@@ -445,7 +445,7 @@ export interface components {
              * @description Put the refresh token in an HttpOnly cookie instead of the body (the SPA)
              * @default false
              */
-            use_cookie: boolean;
+            use_cookie?: boolean;
         };
         /** LogoutRequest */
         LogoutRequest: {
@@ -453,7 +453,7 @@ export interface components {
              * Refresh Token
              * @default null
              */
-            refresh_token: string | null;
+            refresh_token?: string | null;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -470,7 +470,7 @@ export interface components {
              * Password Change Required
              * @default true
              */
-            password_change_required: boolean;
+            password_change_required?: boolean;
         };
         /**
          * Problem
@@ -493,7 +493,7 @@ export interface components {
              * Errors
              * @default null
              */
-            errors: components["schemas"]["FieldError"][] | null;
+            errors?: components["schemas"]["FieldError"][] | null;
         };
         /** Ranked */
         Ranked: {
@@ -508,7 +508,7 @@ export interface components {
              * Refresh Token
              * @default null
              */
-            refresh_token: string | null;
+            refresh_token?: string | null;
         };
         /** RoleCreate */
         RoleCreate: {
@@ -518,7 +518,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
         };
         /** RolePage */
         RolePage: {
@@ -627,7 +627,7 @@ export interface components {
              * @description the login this request was made with
              * @default false
              */
-            current: boolean;
+            current?: boolean;
         };
         /** TokenResponse */
         TokenResponse: {
@@ -643,7 +643,7 @@ export interface components {
              * @default Bearer
              * @constant
              */
-            token_type: "Bearer";
+            token_type?: "Bearer";
             /** Expires In */
             expires_in: number;
             /** Refresh Expires In */
@@ -668,18 +668,18 @@ export interface components {
              *       "user"
              *     ]
              */
-            roles: string[];
+            roles?: string[];
             /**
              * Is Active
              * @default true
              */
-            is_active: boolean;
+            is_active?: boolean;
             /**
              * Password Change Required
              * @description An admin who sets someone's password hands out a temporary one
              * @default true
              */
-            password_change_required: boolean;
+            password_change_required?: boolean;
         };
         /** UserPage */
         UserPage: {
@@ -721,17 +721,17 @@ export interface components {
              * Username
              * @default null
              */
-            username: string | null;
+            username?: string | null;
             /**
              * Roles
              * @default null
              */
-            roles: string[] | null;
+            roles?: string[] | null;
             /**
              * Is Active
              * @default null
              */
-            is_active: boolean | null;
+            is_active?: boolean | null;
         };
     };
     responses: never;

@@ -1,9 +1,26 @@
-import { Center, Paper, Stack, Text, Title } from "@mantine/core";
-import { useNavigate } from "react-router";
+import { Alert, Center, Paper, Stack, Text, Title } from "@mantine/core";
+import { Navigate, useLocation, useNavigate } from "react-router";
+import { ColorSchemeToggle } from "@/components/color-scheme-toggle";
+import { useMe } from "@/features/auth/api/get-me";
 import { LoginForm } from "@/features/auth/components/login-form";
+import { CHANGE_PASSWORD_PATH } from "@/features/auth/components/require-auth";
+
+type LoginState = { message?: string; from?: string } | null;
+
+/** Only same-app paths, never another origin. */
+function safeFrom(from: string | undefined): string {
+  return from?.startsWith("/") && !from.startsWith("//") && from !== "/login" ? from : "/";
+}
 
 export function LoginRoute() {
   const navigate = useNavigate();
+  const location = useLocation();
+  const state = location.state as LoginState;
+  const me = useMe();
+  const target = safeFrom(state?.from);
+
+  if (me.data) return <Navigate to={target} replace />;
+
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={380}>
@@ -14,7 +31,21 @@ export function LoginRoute() {
               Admin console
             </Text>
           </Stack>
-          <LoginForm onSuccess={() => navigate("/", { replace: true })} />
+          {state?.message && (
+            <Alert color="orange" title="You have been signed out" data-testid="session-message">
+              {state.message}
+            </Alert>
+          )}
+          <LoginForm
+            onSuccess={(data) =>
+              navigate(data.password_change_required ? CHANGE_PASSWORD_PATH : target, {
+                replace: true,
+              })
+            }
+          />
+          <Center>
+            <ColorSchemeToggle />
+          </Center>
         </Stack>
       </Paper>
     </Center>

@@ -39,7 +39,9 @@ export function StackedBarChart({
   series: Series[];
   ariaLabel: string;
 }) {
-  const totals = data.map((point) => series.reduce((sum, s) => sum + (point.values[s.key] ?? 0), 0));
+  const totals = data.map((point) =>
+    series.reduce((sum, s) => sum + (point.values[s.key] ?? 0), 0),
+  );
   const max = niceMax(Math.max(0, ...totals));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -60,7 +62,13 @@ export function StackedBarChart({
       >
         {ticks.map((tick) => (
           <g key={tick}>
-            <line className={classes.grid} x1={PAD.left} x2={WIDTH - PAD.right} y1={y(tick)} y2={y(tick)} />
+            <line
+              className={classes.grid}
+              x1={PAD.left}
+              x2={WIDTH - PAD.right}
+              y1={y(tick)}
+              y2={y(tick)}
+            />
             <text className={classes.label} x={PAD.left - 6} y={y(tick) + 4} textAnchor="end">
               {Number.isInteger(tick) ? tick : tick.toFixed(1)}
             </text>
@@ -89,7 +97,14 @@ export function StackedBarChart({
                 const height = y(acc) - top;
                 acc += value;
                 return (
-                  <rect key={s.key} className={s.className} x={x} y={top} width={barW} height={height} />
+                  <rect
+                    key={s.key}
+                    className={s.className}
+                    x={x}
+                    y={top}
+                    width={barW}
+                    height={height}
+                  />
                 );
               })}
               {i % labelEvery === 0 && (

@@ -71,10 +71,12 @@ export function MyLogins() {
         confirmLabel="Sign out other logins"
         loading={revokeOthers.isPending}
         error={revokeOthers.error}
-        onConfirm={() => revokeOthers.mutate(undefined, { onSuccess: () => setConfirmOthers(false) })}
+        onConfirm={() =>
+          revokeOthers.mutate(undefined, { onSuccess: () => setConfirmOthers(false) })
+        }
       >
-        {others.length} other login{others.length === 1 ? "" : "s"} will be signed out at their
-        next request. This browser stays signed in.
+        {others.length} other login{others.length === 1 ? "" : "s"} will be signed out at their next
+        request. This browser stays signed in.
       </ConfirmModal>
       <ConfirmModal
         opened={toRevoke !== null}

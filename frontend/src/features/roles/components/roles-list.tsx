@@ -88,7 +88,9 @@ export function RolesList() {
         onClose={() => setEditing(null)}
         title={`Edit role ${editing?.name ?? ""}`}
       >
-        {editing && <EditRoleForm key={editing.name} role={editing} onClose={() => setEditing(null)} />}
+        {editing && (
+          <EditRoleForm key={editing.name} role={editing} onClose={() => setEditing(null)} />
+        )}
       </AppModal>
       <ConfirmModal
         opened={deleting !== null}

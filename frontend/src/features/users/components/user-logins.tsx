@@ -4,7 +4,11 @@ import { ConfirmModal } from "@/components/confirm-modal";
 import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import { TokensTable } from "@/components/tokens-table";
-import { useRevokeAllTokens, useSetTokenBlocked, useUserTokens } from "@/features/users/api/user-tokens";
+import {
+  useRevokeAllTokens,
+  useSetTokenBlocked,
+  useUserTokens,
+} from "@/features/users/api/user-tokens";
 import { useUser } from "@/features/users/api/users";
 import { formatDateTime } from "@/lib/format";
 
@@ -85,8 +89,8 @@ export function UserLogins({ userId }: { userId: number }) {
         error={revokeAll.error}
         onConfirm={() => revokeAll.mutate(undefined, { onSuccess: () => setConfirmRevoke(false) })}
       >
-        {user.data?.username ?? "The user"} will be signed out everywhere at the next request
-        and has to sign in again. Revoked logins cannot be restored (blocked ones can).
+        {user.data?.username ?? "The user"} will be signed out everywhere at the next request and
+        has to sign in again. Revoked logins cannot be restored (blocked ones can).
       </ConfirmModal>
     </Stack>
   );

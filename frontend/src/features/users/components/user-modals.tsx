@@ -128,7 +128,9 @@ export function EditUserModal({
 }) {
   return (
     <AppModal opened={user !== null} onClose={onClose} title={`Edit ${user?.username ?? ""}`}>
-      {user && <EditUserForm key={user.id} user={user} onClose={onClose} roleOptions={roleOptions} />}
+      {user && (
+        <EditUserForm key={user.id} user={user} onClose={onClose} roleOptions={roleOptions} />
+      )}
     </AppModal>
   );
 }

@@ -18,7 +18,6 @@ import { ConfirmModal } from "@/components/confirm-modal";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
 import { TableState } from "@/components/table-state";
-import { CreateUserModal, EditUserModal, ResetPasswordModal } from "@/features/users/components/user-modals";
 import {
   USER_DEFAULT_SORT,
   useDeleteUser,
@@ -26,13 +25,24 @@ import {
   useUpdateUser,
   useUsers,
 } from "@/features/users/api/users";
+import {
+  CreateUserModal,
+  EditUserModal,
+  ResetPasswordModal,
+} from "@/features/users/components/user-modals";
 import type { User } from "@/lib/api-schemas";
 import { formatDateTime } from "@/lib/format";
 import { pageCount, toggleSort, updateParams } from "@/lib/url-filters";
 
 type RoleOption = { value: string; label: string };
 
-export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOption[]; currentUserId?: number }) {
+export function UsersList({
+  roleOptions,
+  currentUserId,
+}: {
+  roleOptions: RoleOption[];
+  currentUserId?: number;
+}) {
   const [params, setParams] = useSearchParams();
   const query = userListQuery(params);
   const users = useUsers(query);
@@ -100,7 +110,9 @@ export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOpt
                   field="username"
                   sort={query.sort ?? undefined}
                   fallback={USER_DEFAULT_SORT}
-                  onSort={(field) => change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })}
+                  onSort={(field) =>
+                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                  }
                 />
               </Table.Th>
               <Table.Th>Roles</Table.Th>
@@ -111,7 +123,9 @@ export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOpt
                   field="created_at"
                   sort={query.sort ?? undefined}
                   fallback={USER_DEFAULT_SORT}
-                  onSort={(field) => change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })}
+                  onSort={(field) =>
+                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                  }
                 />
               </Table.Th>
               <Table.Th>
@@ -120,7 +134,9 @@ export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOpt
                   field="last_login_at"
                   sort={query.sort ?? undefined}
                   fallback={USER_DEFAULT_SORT}
-                  onSort={(field) => change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })}
+                  onSort={(field) =>
+                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                  }
                 />
               </Table.Th>
               <Table.Th>Actions</Table.Th>
@@ -167,12 +183,18 @@ export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOpt
                 <Table.Td>
                   <Menu position="bottom-end" withinPortal>
                     <Menu.Target>
-                      <Button size="xs" variant="default" aria-label={`Actions for ${user.username}`}>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        aria-label={`Actions for ${user.username}`}
+                      >
                         Actions
                       </Button>
                     </Menu.Target>
                     <Menu.Dropdown>
-                      <Menu.Item onClick={() => setEditing(user)}>Edit username and roles</Menu.Item>
+                      <Menu.Item onClick={() => setEditing(user)}>
+                        Edit username and roles
+                      </Menu.Item>
                       <Menu.Item component={Link} to={`/users/${user.id}`}>
                         Logins
                       </Menu.Item>
@@ -215,7 +237,11 @@ export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOpt
           />
         </Stack>
       )}
-      <CreateUserModal opened={creating} onClose={() => setCreating(false)} roleOptions={roleOptions} />
+      <CreateUserModal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        roleOptions={roleOptions}
+      />
       <EditUserModal user={editing} onClose={() => setEditing(null)} roleOptions={roleOptions} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
       <ConfirmModal
@@ -225,7 +251,9 @@ export function UsersList({ roleOptions, currentUserId }: { roleOptions: RoleOpt
         confirmLabel="Delete user"
         loading={deleteUser.isPending}
         error={deleteUser.error}
-        onConfirm={() => deleting && deleteUser.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
+        onConfirm={() =>
+          deleting && deleteUser.mutate(deleting.id, { onSuccess: () => setDeleting(null) })
+        }
       >
         The user {deleting?.username} and all their logins will be deleted. This cannot be undone.
       </ConfirmModal>

@@ -1,0 +1,281 @@
+"""`/api/v1/patients` and `/api/v1/categories`: the example domain, for role `user`."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, HTTPResponse, Request
+from sanic_ext.extensions.openapi import openapi
+
+from backend.api import Problem, body, created, json_response, no_content, query, returns
+from backend.auth.decorators import require_roles
+from backend.pagination import PageParams, paginate
+from backend.patients import service
+from backend.patients.models import Appointment, Category, Measure
+from backend.patients.schemas import (
+    AppointmentCreate,
+    AppointmentPage,
+    AppointmentRead,
+    AppointmentUpdate,
+    CategoryCreate,
+    CategoryPage,
+    CategoryRead,
+    MeasureCreate,
+    MeasurePage,
+    MeasureQuery,
+    MeasureRead,
+    MeasureUpdate,
+    PatientCreate,
+    PatientPage,
+    PatientQuery,
+    PatientRead,
+    PatientUpdate,
+    appointment_read,
+    category_read,
+    measure_read,
+    patient_read,
+    patient_summary,
+)
+
+patients = Blueprint("patients", url_prefix="/patients")
+categories = Blueprint("categories", url_prefix="/categories")
+
+PATIENT_SORT = {"surname": "surname", "name": "name", "birthday": "birthday", "id": "id"}
+APPOINTMENT_SORT = {"date": "date", "id": "id"}
+MEASURE_SORT = {"timestamp": "timestamp", "marker": "marker", "value": "value", "id": "id"}
+CATEGORY_SORT = {"name": "name", "id": "id"}
+PATIENT = "/<patient_id:int>"
+APPOINTMENT = f"{PATIENT}/appointments/<appointment_id:int>"
+MEASURE = f"{APPOINTMENT}/measures/<measure_id:int>"
+
+
+@patients.get("/")
+@require_roles("user")
+@openapi.tag("patients")
+@query(PatientQuery)
+@returns(200, PatientPage)
+async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
+    """Patients, searched by name or surname (`q`)."""
+    page, total = await paginate(
+        service.search_patients(q=query.q),
+        query,
+        allowed_sort=PATIENT_SORT,
+        default_sort=["surname", "name", "id"],
+    )
+    items = [patient_summary(patient) for patient in page]
+    return json_response(PatientPage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@patients.post("/")
+@require_roles("user")
+@openapi.tag("patients")
+@body(PatientCreate)
+@returns(201, PatientRead)
+@returns(422, Problem, "Invalid fields, or an unknown category: nothing is created")
+async def create_patient(request: Request, body: PatientCreate) -> HTTPResponse:
+    """Create a patient, optionally with appointments and their measures: all or nothing."""
+    patient = await service.create_patient(body)
+    return created(patient_read(patient), location=f"/api/v1/patients/{patient.id}")
+
+
+@patients.get(PATIENT)
+@require_roles("user")
+@openapi.tag("patients")
+@returns(200, PatientRead)
+@returns(404, Problem)
+async def get_patient(request: Request, patient_id: int) -> HTTPResponse:
+    """One patient with their appointments and measures."""
+    return json_response(patient_read(await service.get_patient(patient_id, details=True)))
+
+
+@patients.patch(PATIENT)
+@require_roles("user")
+@openapi.tag("patients")
+@body(PatientUpdate)
+@returns(200, PatientRead)
+@returns(404, Problem)
+async def update_patient(request: Request, patient_id: int, body: PatientUpdate) -> HTTPResponse:
+    patient = await service.update_patient(patient_id, body.model_dump(exclude_unset=True))
+    return json_response(patient_read(patient))
+
+
+@patients.delete(PATIENT)
+@require_roles("user")
+@openapi.tag("patients")
+@returns(204)
+@returns(404, Problem)
+async def delete_patient(request: Request, patient_id: int) -> HTTPResponse:
+    """Delete a patient with their appointments and measures."""
+    await service.delete_patient(patient_id)
+    return no_content()
+
+
+@patients.get(f"{PATIENT}/appointments")
+@require_roles("user")
+@openapi.tag("patients")
+@query(PageParams)
+@returns(200, AppointmentPage)
+@returns(404, Problem)
+async def list_appointments(request: Request, patient_id: int, query: PageParams) -> HTTPResponse:
+    await service.get_patient(patient_id)
+    rows = Appointment.filter(patient_id=patient_id).prefetch_related(*service.APPOINTMENT_DETAILS)
+    page, total = await paginate(rows, query, allowed_sort=APPOINTMENT_SORT, default_sort=["date", "id"])
+    items = [appointment_read(a) for a in page]
+    return json_response(AppointmentPage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@patients.post(f"{PATIENT}/appointments")
+@require_roles("user")
+@openapi.tag("patients")
+@body(AppointmentCreate)
+@returns(201, AppointmentRead)
+@returns(404, Problem)
+async def create_appointment(request: Request, patient_id: int, body: AppointmentCreate) -> HTTPResponse:
+    appointment = await service.create_appointment(patient_id, body)
+    return created(
+        appointment_read(appointment), location=f"/api/v1/patients/{patient_id}/appointments/{appointment.id}"
+    )
+
+
+@patients.get(APPOINTMENT)
+@require_roles("user")
+@openapi.tag("patients")
+@returns(200, AppointmentRead)
+@returns(404, Problem, "No such appointment, or it belongs to another patient")
+async def get_appointment(request: Request, patient_id: int, appointment_id: int) -> HTTPResponse:
+    return json_response(
+        appointment_read(await service.get_appointment(patient_id, appointment_id, details=True))
+    )
+
+
+@patients.patch(APPOINTMENT)
+@require_roles("user")
+@openapi.tag("patients")
+@body(AppointmentUpdate)
+@returns(200, AppointmentRead)
+@returns(404, Problem)
+async def update_appointment(
+    request: Request, patient_id: int, appointment_id: int, body: AppointmentUpdate
+) -> HTTPResponse:
+    changes = body.model_dump(exclude_unset=True)
+    return json_response(
+        appointment_read(await service.update_appointment(patient_id, appointment_id, changes))
+    )
+
+
+@patients.delete(APPOINTMENT)
+@require_roles("user")
+@openapi.tag("patients")
+@returns(204)
+@returns(404, Problem)
+async def delete_appointment(request: Request, patient_id: int, appointment_id: int) -> HTTPResponse:
+    await service.delete_appointment(patient_id, appointment_id)
+    return no_content()
+
+
+@patients.get(f"{APPOINTMENT}/measures")
+@require_roles("user")
+@openapi.tag("patients")
+@query(PageParams)
+@returns(200, MeasurePage)
+@returns(404, Problem)
+async def list_measures(
+    request: Request, patient_id: int, appointment_id: int, query: PageParams
+) -> HTTPResponse:
+    await service.get_appointment(patient_id, appointment_id)
+    rows = Measure.filter(appointment_id=appointment_id).prefetch_related(*service.MEASURE_DETAILS)
+    page, total = await paginate(rows, query, allowed_sort=MEASURE_SORT, default_sort=["timestamp", "id"])
+    items = [measure_read(m) for m in page]
+    return json_response(MeasurePage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@patients.post(f"{APPOINTMENT}/measures")
+@require_roles("user")
+@openapi.tag("patients")
+@body(MeasureCreate)
+@returns(201, MeasureRead)
+@returns(404, Problem)
+async def create_measure(
+    request: Request, patient_id: int, appointment_id: int, body: MeasureCreate
+) -> HTTPResponse:
+    measure = await service.create_measure(patient_id, appointment_id, body)
+    location = f"/api/v1/patients/{patient_id}/appointments/{appointment_id}/measures/{measure.id}"
+    return created(measure_read(measure), location=location)
+
+
+@patients.get(MEASURE)
+@require_roles("user")
+@openapi.tag("patients")
+@returns(200, MeasureRead)
+@returns(404, Problem, "No such measure, or it belongs to another appointment")
+async def get_measure(
+    request: Request, patient_id: int, appointment_id: int, measure_id: int
+) -> HTTPResponse:
+    return json_response(measure_read(await service.get_measure(patient_id, appointment_id, measure_id)))
+
+
+@patients.patch(MEASURE)
+@require_roles("user")
+@openapi.tag("patients")
+@body(MeasureUpdate)
+@returns(200, MeasureRead)
+@returns(404, Problem)
+async def update_measure(
+    request: Request, patient_id: int, appointment_id: int, measure_id: int, body: MeasureUpdate
+) -> HTTPResponse:
+    changes = body.model_dump(exclude_unset=True)
+    measure = await service.update_measure(patient_id, appointment_id, measure_id, changes)
+    return json_response(measure_read(measure))
+
+
+@patients.delete(MEASURE)
+@require_roles("user")
+@openapi.tag("patients")
+@returns(204)
+@returns(404, Problem)
+async def delete_measure(
+    request: Request, patient_id: int, appointment_id: int, measure_id: int
+) -> HTTPResponse:
+    await service.delete_measure(patient_id, appointment_id, measure_id)
+    return no_content()
+
+
+@patients.get(f"{PATIENT}/measures")
+@require_roles("user")
+@openapi.tag("patients")
+@query(MeasureQuery)
+@returns(200, MeasurePage)
+@returns(404, Problem)
+async def patient_measures(request: Request, patient_id: int, query: MeasureQuery) -> HTTPResponse:
+    """The patient's measures across appointments, oldest first: a time series for a chart."""
+    await service.get_patient(patient_id)
+    page, total = await paginate(
+        service.patient_measures(patient_id, query),
+        query,
+        allowed_sort=MEASURE_SORT,
+        default_sort=["timestamp", "id"],
+    )
+    items = [measure_read(m) for m in page]
+    return json_response(MeasurePage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@categories.get("/")
+@require_roles("user")
+@openapi.tag("patients")
+@query(PageParams)
+@returns(200, CategoryPage)
+async def list_categories(request: Request, query: PageParams) -> HTTPResponse:
+    page, total = await paginate(
+        Category.all(), query, allowed_sort=CATEGORY_SORT, default_sort=["name", "id"]
+    )
+    items = [category_read(c) for c in page]
+    return json_response(CategoryPage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@categories.post("/")
+@require_roles("admin")
+@openapi.tag("patients")
+@body(CategoryCreate)
+@returns(201, CategoryRead)
+@returns(409, Problem)
+async def create_category(request: Request, body: CategoryCreate) -> HTTPResponse:
+    category = await service.create_category(name=body.name)
+    return created(category_read(category), location=f"/api/v1/categories/{category.id}")

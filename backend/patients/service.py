@@ -1,0 +1,188 @@
+"""Patients, their appointments and measures, and the categories measures belong to.
+
+Children are always addressed through their parents: an appointment of another patient,
+or a measure of another appointment, is not found (404), never silently served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.patients.models import Appointment, Category, Measure, Patient
+from backend.patients.schemas import AppointmentCreate, MeasureCreate, MeasureQuery, PatientCreate
+
+MEASURE_DETAILS = ("category",)
+APPOINTMENT_DETAILS = ("measures__category",)
+PATIENT_DETAILS = ("appointments__measures__category",)
+
+
+def search_patients(*, q: str | None) -> QuerySet[Patient]:
+    patients = Patient.all()
+    if q:
+        patients = patients.filter(Q(name__icontains=q) | Q(surname__icontains=q))
+    return patients
+
+
+async def get_patient(patient_id: int, *, details: bool = False) -> Patient:
+    query = Patient.filter(id=patient_id)
+    if details:
+        query = query.prefetch_related(*PATIENT_DETAILS)
+    patient = await query.first()
+    if patient is None:
+        raise NotFound(f"No patient with id {patient_id}")
+    return patient
+
+
+async def get_appointment(patient_id: int, appointment_id: int, *, details: bool = False) -> Appointment:
+    query = Appointment.filter(id=appointment_id, patient_id=patient_id)
+    if details:
+        query = query.prefetch_related(*APPOINTMENT_DETAILS)
+    appointment = await query.first()
+    if appointment is None:
+        await get_patient(patient_id)
+        raise NotFound(f"Patient {patient_id} has no appointment with id {appointment_id}")
+    return appointment
+
+
+async def get_measure(patient_id: int, appointment_id: int, measure_id: int) -> Measure:
+    measure = (
+        await Measure.filter(id=measure_id, appointment_id=appointment_id, appointment__patient_id=patient_id)
+        .prefetch_related(*MEASURE_DETAILS)
+        .first()
+    )
+    if measure is None:
+        await get_appointment(patient_id, appointment_id)
+        raise NotFound(f"Appointment {appointment_id} has no measure with id {measure_id}")
+    return measure
+
+
+async def _categories_exist(ids: Iterable[tuple[tuple[str | int, ...], int]]) -> None:
+    """Raise 422 naming each `loc` whose category id does not exist."""
+    located = list(ids)
+    found: list[Any] = await Category.filter(id__in={i for _, i in located}).values_list("id", flat=True)
+    known = set(found)
+    if missing := [(loc, i) for loc, i in located if i not in known]:
+        raise ValidationFailed(
+            f"Unknown category id(s): {', '.join(sorted({str(i) for _, i in missing}))}",
+            errors=[
+                {"loc": ["body", *loc], "msg": "Unknown category", "type": "unknown_category"}
+                for loc, _ in missing
+            ],
+        )
+
+
+async def _create_measures(appointment: Appointment, measures: Iterable[MeasureCreate]) -> None:
+    await Measure.bulk_create(
+        [
+            Measure(
+                appointment=appointment,
+                category_id=m.category_id,
+                marker=m.marker,
+                value=m.value,
+                timestamp=m.timestamp,
+            )
+            for m in measures
+        ]
+    )
+
+
+async def create_patient(data: PatientCreate) -> Patient:
+    """Create a patient with their appointments and measures: all of it, or nothing."""
+    await _categories_exist(
+        (("appointments", a, "measures", m, "category_id"), measure.category_id)
+        for a, appointment in enumerate(data.appointments)
+        for m, measure in enumerate(appointment.measures)
+    )
+    async with in_transaction():
+        patient = await Patient.create(**data.model_dump(exclude={"appointments"}))
+        for appointment_data in data.appointments:
+            appointment = await Appointment.create(
+                patient=patient, date=appointment_data.date, notes=appointment_data.notes
+            )
+            await _create_measures(appointment, appointment_data.measures)
+    return await get_patient(patient.id, details=True)
+
+
+async def update_patient(patient_id: int, changes: Mapping[str, Any]) -> Patient:
+    patient = await get_patient(patient_id)
+    if changes:
+        await patient.update_from_dict(dict(changes)).save()
+    return await get_patient(patient_id, details=True)
+
+
+async def delete_patient(patient_id: int) -> None:
+    patient = await get_patient(patient_id)
+    await patient.delete()
+
+
+async def create_appointment(patient_id: int, data: AppointmentCreate) -> Appointment:
+    await get_patient(patient_id)
+    await _categories_exist(
+        (("measures", m, "category_id"), measure.category_id) for m, measure in enumerate(data.measures)
+    )
+    async with in_transaction():
+        appointment = await Appointment.create(patient_id=patient_id, date=data.date, notes=data.notes)
+        await _create_measures(appointment, data.measures)
+    return await get_appointment(patient_id, appointment.id, details=True)
+
+
+async def update_appointment(patient_id: int, appointment_id: int, changes: Mapping[str, Any]) -> Appointment:
+    appointment = await get_appointment(patient_id, appointment_id)
+    if changes:
+        await appointment.update_from_dict(dict(changes)).save()
+    return await get_appointment(patient_id, appointment_id, details=True)
+
+
+async def delete_appointment(patient_id: int, appointment_id: int) -> None:
+    appointment = await get_appointment(patient_id, appointment_id)
+    await appointment.delete()
+
+
+async def create_measure(patient_id: int, appointment_id: int, data: MeasureCreate) -> Measure:
+    appointment = await get_appointment(patient_id, appointment_id)
+    await _categories_exist([(("category_id",), data.category_id)])
+    measure = await Measure.create(appointment=appointment, **data.model_dump())
+    return await get_measure(patient_id, appointment_id, measure.id)
+
+
+async def update_measure(
+    patient_id: int, appointment_id: int, measure_id: int, changes: Mapping[str, Any]
+) -> Measure:
+    measure = await get_measure(patient_id, appointment_id, measure_id)
+    if "category_id" in changes:
+        await _categories_exist([(("category_id",), changes["category_id"])])
+    if changes:
+        await measure.update_from_dict(dict(changes)).save()
+    return await get_measure(patient_id, appointment_id, measure_id)
+
+
+async def delete_measure(patient_id: int, appointment_id: int, measure_id: int) -> None:
+    measure = await get_measure(patient_id, appointment_id, measure_id)
+    await measure.delete()
+
+
+def patient_measures(patient_id: int, filters: MeasureQuery) -> QuerySet[Measure]:
+    """The patient's measures across appointments: a time series for a chart."""
+    measures = Measure.filter(appointment__patient_id=patient_id)
+    if filters.marker:
+        measures = measures.filter(marker=filters.marker)
+    if filters.category_id:
+        measures = measures.filter(category_id=filters.category_id)
+    if filters.since:
+        measures = measures.filter(timestamp__gte=filters.since)
+    if filters.until:
+        measures = measures.filter(timestamp__lt=filters.until)
+    return measures.prefetch_related(*MEASURE_DETAILS)
+
+
+async def create_category(*, name: str) -> Category:
+    async with in_transaction():
+        if await Category.exists(name=name):
+            raise Conflict(f"A category named {name!r} exists", code="category_exists")
+        return await Category.create(name=name)

@@ -1,0 +1,60 @@
+import { Button, Group, NavLink as MantineNavLink, Menu, Text } from "@mantine/core";
+import { NavLink, Outlet, useNavigate } from "react-router";
+import classes from "@/app/layout/app-layout.module.css";
+import { ColorSchemeToggle } from "@/components/color-scheme-toggle";
+import { useMe } from "@/features/auth/api/get-me";
+import { useLogout } from "@/features/auth/api/logout";
+
+const LINKS = [
+  { to: "/", label: "Dashboard", end: true },
+  { to: "/users", label: "Users", end: false },
+  { to: "/roles", label: "Roles", end: false },
+  { to: "/access-log", label: "Access log", end: false },
+  { to: "/account", label: "My account", end: false },
+];
+
+/** Header, navigation and the page; plain CSS grid instead of AppShell (CSP, see README). */
+export function AppLayout() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const logout = useLogout({ onSettled: () => navigate("/login", { replace: true }) });
+
+  return (
+    <div className={classes.shell}>
+      <a href="#main" className={classes.skip}>
+        Skip to content
+      </a>
+      <header className={classes.header}>
+        <Text fw={700}>Admin console</Text>
+        <Group gap="sm">
+          <ColorSchemeToggle />
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" size="xs" data-testid="user-menu">
+                {me.data?.username ?? "…"}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => navigate("/account")}>My account</Menu.Item>
+              <Menu.Item color="red" onClick={() => logout.mutate()}>
+                Sign out
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </header>
+      <nav className={classes.nav} aria-label="Main">
+        {LINKS.map((link) => (
+          <NavLink key={link.to} to={link.to} end={link.end}>
+            {({ isActive }) => (
+              <MantineNavLink component="span" label={link.label} active={isActive} />
+            )}
+          </NavLink>
+        ))}
+      </nav>
+      <main id="main" className={classes.main} tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

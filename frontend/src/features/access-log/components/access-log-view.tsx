@@ -1,0 +1,256 @@
+import {
+  Badge,
+  Button,
+  Group,
+  Pagination,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { useSearchParams } from "react-router";
+import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { PageHeader } from "@/components/page-header";
+import { SortHeader } from "@/components/sort-header";
+import { TableState } from "@/components/table-state";
+import {
+  ACCESS_LOG_DEFAULT_SORT,
+  accessLogFilters,
+  accessLogQuery,
+  useAccessLog,
+  useExportAccessLog,
+} from "@/features/access-log/api/access-log";
+import { formatDateTime, formatMs } from "@/lib/format";
+import { isoToLocal, localToIso, pageCount, toggleSort, updateParams } from "@/lib/url-filters";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+function statusColor(status: number): string {
+  if (status >= 500) return "red";
+  if (status >= 400) return "yellow";
+  if (status >= 300) return "blue";
+  return "teal";
+}
+
+type Draft = Record<"username" | "method" | "status" | "path" | "ip" | "since" | "until", string>;
+
+function draftFrom(params: URLSearchParams): Draft {
+  return {
+    username: params.get("username") ?? "",
+    method: params.get("method") ?? "",
+    status: params.get("status") ?? "",
+    path: params.get("path") ?? "",
+    ip: params.get("ip") ?? "",
+    since: isoToLocal(params.get("since") ?? undefined),
+    until: isoToLocal(params.get("until") ?? undefined),
+  };
+}
+
+export function AccessLogView() {
+  const [params, setParams] = useSearchParams();
+  const query = accessLogQuery(params);
+  const log = useAccessLog(query);
+  const exporter = useExportAccessLog();
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(params));
+  const set = (key: keyof Draft) => (value: string | null) =>
+    setDraft((d) => ({ ...d, [key]: value ?? "" }));
+
+  function apply(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setParams(
+      updateParams(params, {
+        ...draft,
+        since: localToIso(draft.since),
+        until: localToIso(draft.until),
+      }),
+    );
+  }
+
+  function clear() {
+    const empty = draftFrom(new URLSearchParams());
+    setDraft(empty);
+    setParams(new URLSearchParams());
+  }
+
+  const sort = params.get("sort") ?? undefined;
+  const onSort = (field: string) =>
+    setParams(updateParams(params, { sort: toggleSort(sort, ACCESS_LOG_DEFAULT_SORT, field) }));
+  const items = log.data?.items ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Access log"
+        description={log.data ? `${log.data.total} requests match` : undefined}
+        actions={
+          <Button
+            variant="default"
+            loading={exporter.isPending}
+            onClick={() => exporter.mutate(accessLogFilters(params))}
+          >
+            Export CSV
+          </Button>
+        }
+      />
+      <ErrorAlert error={exporter.error} title="Export failed" />
+      <Paper withBorder p="sm" mb="md">
+        <form onSubmit={apply} aria-label="Access log filters">
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <TextInput
+              label="Username"
+              value={draft.username}
+              onChange={(e) => set("username")(e.currentTarget.value)}
+              w={140}
+            />
+            <Select
+              label="Method"
+              placeholder="Any"
+              clearable
+              data={METHODS}
+              value={draft.method || null}
+              onChange={set("method")}
+              w={120}
+            />
+            <TextInput
+              label="Status"
+              placeholder="404 or 4xx"
+              value={draft.status}
+              onChange={(e) => set("status")(e.currentTarget.value)}
+              w={110}
+              error={fieldErrorsOf(log.error).status}
+            />
+            <TextInput
+              label="Path starts with"
+              placeholder="/api/v1/users"
+              value={draft.path}
+              onChange={(e) => set("path")(e.currentTarget.value)}
+              w={200}
+            />
+            <TextInput
+              label="IP"
+              value={draft.ip}
+              onChange={(e) => set("ip")(e.currentTarget.value)}
+              w={130}
+            />
+            <TextInput
+              type="datetime-local"
+              label="Since"
+              value={draft.since}
+              onChange={(e) => set("since")(e.currentTarget.value)}
+            />
+            <TextInput
+              type="datetime-local"
+              label="Until"
+              value={draft.until}
+              onChange={(e) => set("until")(e.currentTarget.value)}
+            />
+            <Button type="submit">Apply</Button>
+            <Button variant="subtle" onClick={clear}>
+              Clear
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+      <Table.ScrollContainer minWidth={900}>
+        <Table
+          striped
+          highlightOnHover
+          verticalSpacing={4}
+          aria-label="Access log"
+          aria-busy={log.isFetching}
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>
+                <SortHeader
+                  label="Time"
+                  field="timestamp"
+                  sort={sort}
+                  fallback={ACCESS_LOG_DEFAULT_SORT}
+                  onSort={onSort}
+                />
+              </Table.Th>
+              <Table.Th>Method</Table.Th>
+              <Table.Th>Path</Table.Th>
+              <Table.Th>
+                <SortHeader
+                  label="Status"
+                  field="status"
+                  sort={sort}
+                  fallback={ACCESS_LOG_DEFAULT_SORT}
+                  onSort={onSort}
+                />
+              </Table.Th>
+              <Table.Th>
+                <SortHeader
+                  label="Duration"
+                  field="duration_ms"
+                  sort={sort}
+                  fallback={ACCESS_LOG_DEFAULT_SORT}
+                  onSort={onSort}
+                />
+              </Table.Th>
+              <Table.Th>User</Table.Th>
+              <Table.Th>IP</Table.Th>
+              <Table.Th>User agent</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            <TableState
+              colSpan={8}
+              isPending={log.isPending}
+              error={log.error}
+              isEmpty={items.length === 0}
+              emptyText="No requests match these filters."
+            />
+            {items.map((row) => (
+              <Table.Tr key={row.id} data-testid="log-row">
+                <Table.Td>
+                  <Text size="xs" title={`Request id ${row.request_id}`}>
+                    {formatDateTime(row.timestamp)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{row.method}</Table.Td>
+                <Table.Td>
+                  <Text
+                    size="sm"
+                    lineClamp={2}
+                    title={row.query ? `${row.path}?${row.query}` : row.path}
+                  >
+                    {row.path}
+                    {row.query ? `?${row.query}` : ""}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={statusColor(row.status)} variant="light">
+                    {row.status}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{formatMs(row.duration_ms)}</Table.Td>
+                <Table.Td>{row.username ?? "—"}</Table.Td>
+                <Table.Td>{row.ip}</Table.Td>
+                <Table.Td>
+                  <Text size="xs" lineClamp={2} title={row.user_agent} data-testid="log-user-agent">
+                    {row.user_agent}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {log.data && log.data.total > log.data.per_page && (
+        <Stack align="center" mt="md">
+          <Pagination
+            total={pageCount(log.data.total, log.data.per_page)}
+            value={log.data.page}
+            onChange={(page) => setParams(updateParams(params, { page }))}
+          />
+        </Stack>
+      )}
+    </>
+  );
+}
