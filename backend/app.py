@@ -17,6 +17,7 @@ from backend.db import register_database
 from backend.docs import register_docs
 from backend.errors import ProblemErrorHandler
 from backend.jobs.scheduler import register_scheduler
+from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
 from backend.middleware import register_middleware
 from backend.patients import routes as patients_routes
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     register_scheduler(app, settings)
 
     app.blueprint(health.bp)
+    app.blueprint(legacy_routes.bp)
     app.blueprint(
         Blueprint.group(
             auth_routes.bp,

@@ -1,0 +1,227 @@
+"""The Flask template's routes, so that a client written for it runs unchanged.
+
+    POST   /api/auth/            {username, password} -> {access_token, refresh_token}
+    GET    /api/auth/            Bearer refresh token -> {access_token} (no rotation)
+    DELETE /api/auth/            Bearer refresh token -> {"msg": "Access token revoked"}
+    GET    /api/patient/         -> {"patients": [...]}
+    POST   /api/patient/         {name, surname, birthday, comments} -> the patient (200)
+    GET    /api/patient/<id>     -> the patient
+    PUT    /api/patient/<id>     partial update -> the patient
+    DELETE /api/patient/<id>     -> {"message": "Patient deleted"}
+
+A thin translation onto the same services, role checks and access log as /api/v1. Token and
+login errors keep flask-jwt-extended's `{"msg": ...}` bodies; everything else is problem+json.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from sanic import Blueprint, HTTPResponse, Request
+from sanic.response import json
+from sanic_ext.extensions.openapi import openapi
+
+from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
+from backend.audit.events import record_event
+from backend.auth import service as auth_service
+from backend.auth.decorators import bearer_token, client_of, require_roles
+from backend.auth.models import Token
+from backend.auth.schemas import AnyPassword, AnyUsername
+from backend.auth.throttle import ThrottlePolicy
+from backend.auth.tokens import InvalidToken
+from backend.errors import Unauthorized
+from backend.patients import service as patients
+from backend.patients.schemas import (
+    Birthday,
+    Name,
+    PatientCreate,
+    PatientRead,
+    PatientUpdate,
+    Text,
+    patient_read,
+)
+
+bp = Blueprint("legacy", url_prefix="/api")
+
+MESSAGES = {
+    "token_expired": "Token has expired",
+    "token_revoked": "Token has been revoked",
+    "token_blocked": "Token has been revoked",
+    "invalid_credentials": "Bad username or password",
+    "unauthorized": "Missing Authorization Header",
+}
+
+
+class LegacyLogin(RequestModel):
+    username: AnyUsername
+    password: AnyPassword
+
+
+class LegacyTokens(ResponseModel):
+    access_token: str
+    refresh_token: str
+
+
+class LegacyPatient(RequestModel):
+    name: Name
+    surname: Name
+    birthday: Birthday | None = None
+    comments: Text = ""
+
+
+class LegacyPatientUpdate(RequestModel):
+    name: Name | None = None
+    surname: Name | None = None
+    birthday: Birthday | None = None
+    comments: Text | None = None
+
+
+class Message(ResponseModel):
+    msg: str
+
+
+def msg(status: int, text: str) -> HTTPResponse:
+    return json({"msg": text}, status=status)
+
+
+def flask_errors(handler: Handler) -> Handler:
+    """Answer 401s as flask-jwt-extended did: `{"msg": ...}`."""
+
+    @wraps(handler)
+    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        try:
+            return await handler(request, *args, **kwargs)
+        except Unauthorized as error:
+            return msg(401, MESSAGES.get(error.code, error.detail))
+
+    return carry_operation(handler, wrapper)
+
+
+def legacy_patient(patient: Any) -> dict[str, Any]:
+    """The patient as the Flask template showed it (`birthday` and dates as ISO strings)."""
+    return patient_read(patient).model_dump(mode="json")
+
+
+async def refresh_claims(request: Request) -> Any:
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("Missing Authorization Header")
+    try:
+        return request.app.ctx.tokens.decode(token, expected="refresh")
+    except InvalidToken as error:
+        raise auth_service.token_error(error) from None
+
+
+@bp.post("/auth/")
+@openapi.tag("legacy")
+@flask_errors
+@body(LegacyLogin)
+@returns(200, LegacyTokens)
+@returns(401, Message)
+async def legacy_login(request: Request, body: LegacyLogin) -> HTTPResponse:
+    """Log in (Flask template)."""
+    attempt = {"username": body.username.casefold()[:64]}
+    try:
+        session = await auth_service.login(
+            username=body.username,
+            password=body.password,
+            client=client_of(request),
+            hasher=request.app.ctx.hasher,
+            tokens=request.app.ctx.tokens,
+            policy=ThrottlePolicy.from_settings(request.app.ctx.settings),
+            now=auth_service.utcnow(),
+        )
+    except Unauthorized:
+        record_event(request, "auth.login", **attempt, succeeded=False)
+        raise
+    record_event(request, "auth.login", **attempt, succeeded=True)
+    return json({"access_token": session.access.token, "refresh_token": session.refresh.token})
+
+
+@bp.get("/auth/")
+@openapi.tag("legacy")
+@openapi.secured("bearer")
+@flask_errors
+@returns(200, Message)
+async def legacy_refresh(request: Request) -> HTTPResponse:
+    """A new access token for a refresh token, which stays the same (Flask template)."""
+    claims = await refresh_claims(request)
+    login = await Token.get_or_none(id=claims.login_id).select_related("user")
+    now = auth_service.utcnow()
+    if (
+        login is None
+        or login.refresh_jti != claims.jti
+        or login.revoked_at is not None
+        or login.blocked
+        or not login.user.is_active
+    ):
+        raise Unauthorized("Token has been revoked", code="token_revoked")
+    if login.expires_at <= now:
+        raise Unauthorized("Token has expired", code="token_expired")
+    access = request.app.ctx.tokens.issue(user_id=login.user.id, login_id=login.id, kind="access", now=now)
+    return json({"access_token": access.token})
+
+
+@bp.delete("/auth/")
+@openapi.tag("legacy")
+@openapi.secured("bearer")
+@flask_errors
+@returns(200, Message)
+async def legacy_logout(request: Request) -> HTTPResponse:
+    """End the login of a refresh token (Flask template)."""
+    claims = await refresh_claims(request)
+    await auth_service.revoke_login(login_id=claims.login_id, user_id=claims.user_id, reason="logout")
+    return json({"msg": "Access token revoked"})
+
+
+@bp.get("/patient/")
+@openapi.tag("legacy")
+@flask_errors
+@require_roles("user")
+async def legacy_list_patients(request: Request) -> HTTPResponse:
+    """Every patient, with appointments and measures (Flask template; no paging)."""
+    found = await patients.search_patients(q=None).order_by("id").prefetch_related(*patients.PATIENT_DETAILS)
+    return json({"patients": [legacy_patient(p) for p in found]})
+
+
+@bp.post("/patient/")
+@openapi.tag("legacy")
+@flask_errors
+@require_roles("user")
+@body(LegacyPatient)
+@returns(200, PatientRead)
+async def legacy_create_patient(request: Request, body: LegacyPatient) -> HTTPResponse:
+    """Create a patient; 200 (not 201), as the Flask template answered."""
+    patient = await patients.create_patient(PatientCreate(**body.model_dump()))
+    return json(legacy_patient(patient))
+
+
+@bp.get("/patient/<patient_id:int>")
+@openapi.tag("legacy")
+@flask_errors
+@require_roles("user")
+@returns(200, PatientRead)
+async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
+    return json(legacy_patient(await patients.get_patient(patient_id, details=True)))
+
+
+@bp.put("/patient/<patient_id:int>")
+@openapi.tag("legacy")
+@flask_errors
+@require_roles("user")
+@body(LegacyPatientUpdate)
+@returns(200, PatientRead)
+async def legacy_update_patient(request: Request, patient_id: int, body: LegacyPatientUpdate) -> HTTPResponse:
+    """Partial update: absent fields stay as they are (Flask template's PUT)."""
+    changes = PatientUpdate(**body.model_dump(exclude_unset=True)).model_dump(exclude_unset=True)
+    return json(legacy_patient(await patients.update_patient(patient_id, changes)))
+
+
+@bp.delete("/patient/<patient_id:int>")
+@openapi.tag("legacy")
+@flask_errors
+@require_roles("user")
+async def legacy_delete_patient(request: Request, patient_id: int) -> HTTPResponse:
+    await patients.delete_patient(patient_id)
+    return json({"message": "Patient deleted"})

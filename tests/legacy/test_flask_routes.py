@@ -1,0 +1,142 @@
+"""A client written for the Flask template, talking to this server unchanged (see the seed README)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sanic import Sanic
+
+from backend.audit.models import AccessLog
+from backend.auth.models import Token
+from backend.auth.service import utcnow
+from backend.patients.models import Patient
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+JSON = {"Content-Type": "application/json"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": "Bearer " + token, **JSON}
+
+
+@pytest.fixture
+async def tokens(client: httpx.AsyncClient) -> dict[str, str]:
+    await make_user("client", roles=("user",))
+    response = await client.post(
+        "/api/auth/", headers=JSON, json={"username": "client", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 200
+    body: dict[str, str] = response.json()
+    assert set(body) == {"access_token", "refresh_token"}
+    return body
+
+
+async def test_bad_credentials_answer_the_flask_message(client: httpx.AsyncClient) -> None:
+    await make_user("client")
+    for username in ("client", "nobody"):
+        response = await client.post("/api/auth/", json={"username": username, "password": "wrong"})
+        assert response.status_code == 401
+        assert response.json() == {"msg": "Bad username or password"}
+
+
+async def test_refresh_gives_a_new_access_token_without_rotation(
+    client: httpx.AsyncClient, tokens: dict[str, str]
+) -> None:
+    first = await client.get("/api/auth/", headers=bearer(tokens["refresh_token"]))
+    second = await client.get("/api/auth/", headers=bearer(tokens["refresh_token"]))
+    assert first.status_code == second.status_code == 200
+    assert set(first.json()) == {"access_token"}
+    assert (
+        await client.get("/api/patient/", headers=bearer(second.json()["access_token"]))
+    ).status_code == 200
+
+
+async def test_an_access_token_cannot_refresh(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    response = await client.get("/api/auth/", headers=bearer(tokens["access_token"]))
+    assert response.status_code == 401
+    assert set(response.json()) == {"msg"}
+
+
+async def test_logout_revokes_the_login(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    response = await client.delete("/api/auth/", headers=bearer(tokens["refresh_token"]))
+    assert response.json() == {"msg": "Access token revoked"}
+    refused = await client.get("/api/patient/", headers=bearer(tokens["access_token"]))
+    assert refused.status_code == 401
+    assert refused.json() == {"msg": "Token has been revoked"}
+    assert (await client.get("/api/auth/", headers=bearer(tokens["refresh_token"]))).json() == {
+        "msg": "Token has been revoked"
+    }
+
+
+async def test_an_expired_token_answers_token_has_expired(client: httpx.AsyncClient, app: Sanic) -> None:
+    user = await make_user("client")
+    await client.post("/api/auth/", json={"username": "client", "password": DEFAULT_PASSWORD})
+    login = await Token.get(user_id=user.id)
+    old = app.ctx.tokens.issue(
+        user_id=user.id, login_id=login.id, kind="access", now=utcnow() - timedelta(hours=2)
+    )
+    response = await client.get("/api/patient/1", headers=bearer(old.token))
+    assert response.status_code == 401
+    assert response.json() == {"msg": "Token has expired"}
+    old_refresh = app.ctx.tokens.issue(
+        user_id=user.id, login_id=login.id, kind="refresh", now=utcnow() - timedelta(days=60)
+    )
+    assert (await client.get("/api/auth/", headers=bearer(old_refresh.token))).json() == {
+        "msg": "Token has expired"
+    }
+
+
+async def test_missing_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/patient/")
+    assert response.status_code == 401
+    assert response.json() == {"msg": "Missing Authorization Header"}
+
+
+async def test_the_patient_routes_keep_the_flask_shapes(
+    client: httpx.AsyncClient, tokens: dict[str, str]
+) -> None:
+    headers = bearer(tokens["access_token"])
+    created = await client.post(
+        "/api/patient/",
+        headers=headers,
+        json={"name": "Harald", "surname": "Meier", "birthday": "1961-04-02", "comments": "new"},
+    )
+    assert created.status_code == 200
+    patient = created.json()
+    assert patient["name"] == "Harald"
+    assert patient["birthday"] == "1961-04-02"
+    assert patient["appointments"] == []
+    listed = (await client.get("/api/patient/", headers=headers)).json()
+    assert listed == {"patients": [patient]}
+    assert (await client.get(f"/api/patient/{patient['id']}", headers=headers)).json() == patient
+    updated = await client.put(f"/api/patient/{patient['id']}", headers=headers, json={"surname": "Maier"})
+    assert (updated.json()["surname"], updated.json()["name"], updated.json()["comments"]) == (
+        "Maier",
+        "Harald",
+        "new",
+    )
+    deleted = await client.delete(f"/api/patient/{patient['id']}", headers=headers)
+    assert deleted.json() == {"message": "Patient deleted"}
+    assert not await Patient.exists(id=patient["id"])
+    missing = await client.get(f"/api/patient/{patient['id']}", headers=headers)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+async def test_legacy_routes_check_roles_and_are_logged(client: httpx.AsyncClient) -> None:
+    await make_user("clerk", roles=())
+    tokens = (
+        await client.post("/api/auth/", json={"username": "clerk", "password": DEFAULT_PASSWORD})
+    ).json()
+    response = await client.get("/api/patient/", headers=bearer(tokens["access_token"]))
+    assert response.status_code == 403
+    assert await AccessLog.filter(path="/api/patient/", status=403, username="clerk").exists()
+    assert await AccessLog.filter(path="/api/auth/", status=200).exists()
+
+
+async def test_invalid_patient_data_is_a_problem(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    response = await client.post("/api/patient/", headers=bearer(tokens["access_token"]), json={"name": ""})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
