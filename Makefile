@@ -9,6 +9,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/index.htm
 run: $(VENV)/.installed frontend/dist/index.html
 	$(PY) -m backend migrate
 	$(PY) -m backend create-admin --initial
+	$(PY) -m backend seed-demo --if-empty
 	$(PY) -m backend serve
 
 test: $(VENV)/.installed-test frontend/dist/index.html

@@ -1,6 +1,6 @@
 """The command line: `python -m backend COMMAND`.
 
-serve | migrate | makemigrations | create-admin | reset-password | purge
+serve | migrate | makemigrations | create-admin | reset-password | purge | seed-demo
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from backend.db import tortoise_config
 from backend.errors import AppError
 from backend.jobs.purge import purge_all
 from backend.migrate import apply_migrations, make_migrations
+from backend.patients.demo import seed_demo
 from backend.users import service as users
 from backend.users.models import User
 
@@ -114,6 +115,13 @@ async def _purge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    created = await seed_demo(only_if_empty=args.if_empty)
+    if created or not args.if_empty:
+        print(f"Created {created} demo patient(s)" if created else "The demo patients exist already")
+    return 0
+
+
 def database_command(
     work: Callable[[Settings, argparse.Namespace], Awaitable[int]],
 ) -> Callable[[Settings, argparse.Namespace], int]:
@@ -158,6 +166,9 @@ def parser() -> argparse.ArgumentParser:
     reset.set_defaults(run=database_command(_reset_password))
 
     commands.add_parser("purge", help="run the clean-up jobs once").set_defaults(run=database_command(_purge))
+    commands.add_parser(
+        "seed-demo", help="create a few demo patients with appointments and measures"
+    ).set_defaults(run=database_command(_seed_demo))
     return root
 
 
