@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import orjson
 from sanic import Blueprint, Sanic
 
 from backend import health
 from backend.app_types import App
-from backend.audit import routes as audit_routes
 from backend.audit.middleware import register_access_log
-from backend.auth import routes as auth_routes
 from backend.auth.passwords import PasswordHasher
 from backend.auth.tokens import TokenService
 from backend.config import Settings, load_settings
 from backend.db import register_database
 from backend.docs import register_docs
+from backend.domains import DOMAINS
 from backend.errors import ProblemErrorHandler
 from backend.jobs.scheduler import register_scheduler
 from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
 from backend.middleware import register_middleware
-from backend.patients import routes as patients_routes
 from backend.spa import register_spa
-from backend.users import routes as users_routes
 
 API_PREFIX = "/api/v1"
 
 
 def dumps(value: object) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+def api_blueprints() -> list[Blueprint]:
+    """Every domain's blueprints (see backend/domains.py), served under /api/v1."""
+    return [bp for domain in DOMAINS for bp in import_module(f"{domain}.routes").blueprints]
 
 
 def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_template") -> App:
@@ -58,17 +62,6 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
 
     app.blueprint(health.bp)
     app.blueprint(legacy_routes.bp)
-    app.blueprint(
-        Blueprint.group(
-            auth_routes.bp,
-            users_routes.users,
-            users_routes.roles,
-            users_routes.tokens,
-            audit_routes.bp,
-            patients_routes.patients,
-            patients_routes.categories,
-            url_prefix=API_PREFIX,
-        )
-    )
+    app.blueprint(Blueprint.group(*api_blueprints(), url_prefix=API_PREFIX))
     register_spa(app, settings.frontend_dist)
     return app

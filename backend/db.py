@@ -16,14 +16,9 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 from backend.app_types import App
 from backend.config import Settings
+from backend.domains import DOMAINS
 
-MODEL_MODULES = [
-    "backend.users.models",
-    "backend.auth.models",
-    "backend.audit.models",
-    "backend.patients.models",
-    "aerich.models",
-]
+MODEL_MODULES = [*(f"{domain}.models" for domain in DOMAINS), "aerich.models"]
 MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_ENGINE = "backend.sqlite_engine"
 

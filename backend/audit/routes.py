@@ -75,3 +75,6 @@ async def access_log_stats(request: Request, query: StatsQuery) -> HTTPResponse:
             errors=[{"loc": ["query", "bucket"], "msg": "Too many buckets for this range", "type": "range"}],
         )
     return json_response(await queries.stats(since=since, until=until, granularity=query.bucket))
+
+
+blueprints = [bp]

@@ -248,3 +248,6 @@ async def revoke_my_token(request: Request, token_id: uuid.UUID) -> HTTPResponse
         raise NotFound("No such login")
     await service.revoke_login(login_id=token_id, user_id=principal.user_id, reason="logout")
     return no_content()
+
+
+blueprints = [bp]

@@ -279,3 +279,6 @@ async def list_categories(request: Request, query: PageParams) -> HTTPResponse:
 async def create_category(request: Request, body: CategoryCreate) -> HTTPResponse:
     category = await service.create_category(name=body.name)
     return created(category_read(category), location=f"/api/v1/categories/{category.id}")
+
+
+blueprints = [patients, categories]

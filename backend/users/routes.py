@@ -258,3 +258,6 @@ async def delete_role(request: Request, name: str) -> HTTPResponse:
     role = await service.delete_role(name=name)
     record_event(request, "role.delete", role=role.name)
     return no_content()
+
+
+blueprints = [users, roles, tokens]
