@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# The admin console is built in a node stage; the server runs from a slim Python stage as a
+# non-root user, configured only through the environment (see the README's Configuration).
+
+FROM node:20-bookworm-slim AS console
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY backend/ backend/
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
+
+FROM python:3.11-slim-bookworm
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    APP_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8000 \
+    WORKERS=2 \
+    DATA_DIR=/var/lib/app \
+    FRONTEND_DIST=/app/frontend/dist
+RUN useradd --system --uid 10001 --home-dir /app app \
+    && mkdir -p /var/lib/app && chown app /var/lib/app
+WORKDIR /app
+COPY --from=build /opt/venv /opt/venv
+COPY --from=console /src/frontend/dist frontend/dist
+COPY migrations/ migrations/
+COPY aerich.ini aerich-postgres.ini ./
+USER app
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/readyz\", timeout=2)"]
+# Migrations are applied on start; with several replicas, run `python -m backend migrate` once
+# as a release step instead and start the replicas with `python -m backend serve`.
+CMD ["sh", "-c", "python -m backend migrate && exec python -m backend serve"]
