@@ -79,15 +79,18 @@ def measure(
     def url(scenario: Scenario) -> str:
         return servers[scenario.variant].url
 
-    statuses = {s.name: client.scenario_status(url(s), s) for s in scenario_set.scenarios}
+    measured = scenario_set.measured
+    first_requests = {s.name: client.scenario_status(url(s), s) for s in measured}
+    statuses = {name: code for name, (code, _) in first_requests.items()}
     background_statuses = {
-        s.name: client.scenario_status(url(s), s.background.scenario)
-        for s in scenario_set.scenarios
+        s.name: client.scenario_status(url(s), s.background.scenario)[0]
+        for s in measured
         if isinstance(s.background, Background)
     }
-    for scenario in scenario_set.scenarios:
+    for scenario in measured:
         where = f" ({scenario.variant})" if scenario.variant else ""
-        log(f"[{name}] {scenario.name}{where}: {scenario.request_line} -> {statuses[scenario.name]}")
+        code, seconds = first_requests[scenario.name]
+        log(f"[{name}] {scenario.name}{where}: {scenario.request_line} -> {code} in {seconds * 1000:.0f} ms")
         if isinstance(scenario.background, Background):
             log(
                 f"[{name}]   under {scenario.background.connections} connections of "
@@ -96,15 +99,15 @@ def measure(
         elif isinstance(scenario.background, BackgroundCommand):
             log(f"[{name}]   while {scenario.background.command_line} runs")
     if args.warmup > 0:
-        for scenario in scenario_set.scenarios:
+        for scenario in measured:
             wrk.run_under_load(
                 url(scenario), _warmup_scenario(scenario), duration=args.warmup, connections=connections
             )
-    runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in scenario_set.scenarios}
-    background_runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in scenario_set.scenarios}
-    command_runs: dict[str, list[wrk.CommandResult]] = {s.name: [] for s in scenario_set.scenarios}
+    runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in measured}
+    background_runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in measured}
+    command_runs: dict[str, list[wrk.CommandResult]] = {s.name: [] for s in measured}
     for number in range(1, args.runs + 1):
-        for scenario in scenario_set.scenarios:
+        for scenario in measured:
             prefix = f"[{name}] pass {number}/{args.runs} {scenario.name}"
             background: wrk.WrkResult | None = None
             if isinstance(scenario.background, BackgroundCommand):
@@ -144,7 +147,7 @@ def measure(
             background_status=background_statuses.get(s.name),
             command_runs=tuple(command_runs[s.name]),
         )
-        for s in scenario_set.scenarios
+        for s in measured
     )
     extra = ""
     if scenario_set.finish is not None:

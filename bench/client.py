@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -49,8 +50,15 @@ def status(
     return code
 
 
-def scenario_status(base_url: str, scenario: Scenario) -> int:
-    """The status the server answers `scenario` with, from one request before measuring."""
-    return status(
-        base_url, scenario.path, method=scenario.method, body=scenario.body, headers=scenario.headers
+def scenario_status(base_url: str, scenario: Scenario) -> tuple[int, float]:
+    """The status the server answers `scenario` with, from one request before measuring, and its seconds."""
+    started = time.perf_counter()
+    code = status(
+        base_url,
+        scenario.path,
+        method=scenario.method,
+        body=scenario.body,
+        headers=scenario.headers,
+        timeout=max(5.0, scenario.timeout_seconds or 0.0),
     )
+    return code, time.perf_counter() - started

@@ -147,8 +147,16 @@ def _result(returncode: int, stdout: str, stderr: str, what: str) -> WrkResult:
 def run(base_url: str, scenario: Scenario, *, duration: float, connections: int) -> WrkResult:
     """One wrk run of `scenario` for `duration` seconds with `connections` keep-alive connections."""
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
-        line = command(base_url, scenario, Path(tmp), seconds=round(duration), connections=connections)
-        done = subprocess.run(line, capture_output=True, text=True, check=False, timeout=duration + 60)
+        line = command(
+            base_url,
+            scenario,
+            Path(tmp),
+            seconds=round(duration),
+            connections=connections,
+            timeout_seconds=scenario.timeout_seconds,
+        )
+        limit = duration + 60 + (scenario.timeout_seconds or 0)
+        done = subprocess.run(line, capture_output=True, text=True, check=False, timeout=limit)
     return _result(done.returncode, done.stdout, done.stderr, scenario.name)
 
 

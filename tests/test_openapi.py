@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import json
+
 import httpx
 from sanic import Sanic
+
+from tests.harness import ROOT
 
 # Routes that are documentation or static files, not API operations.
 UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json")
@@ -40,3 +44,13 @@ async def test_the_document_is_served_by_the_asgi_test_client_too(app: Sanic) ->
     _, response = await app.asgi_client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/readyz" in response.json["paths"]
+
+
+async def test_the_consoles_api_types_come_from_the_current_document(client: httpx.AsyncClient) -> None:
+    # The console's TypeScript types are generated from frontend/openapi.json; when the API
+    # changes, regenerate both so that the console's type check sees the change.
+    served = (await client.get("/api/v1/openapi.json")).json()
+    saved = json.loads((ROOT / "frontend" / "openapi.json").read_text())
+    assert saved == served, (
+        "frontend/openapi.json is stale: run `npm run fetch:api && npm run gen:api` in frontend/"
+    )

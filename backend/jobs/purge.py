@@ -6,6 +6,7 @@ that another host deleted first is simply a no-op.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -18,7 +19,10 @@ from backend.audit.models import AccessLog
 from backend.auth.models import LoginAttempt, Token
 from backend.config import Settings
 
-BATCH_SIZE = 5_000
+BATCH_SIZE = 1_000
+# Between batches the write lock is free for a moment: long enough for the requests' own
+# writes (the access log above all) to get in, so a purge of millions of rows does not stall them.
+PAUSE_BETWEEN_BATCHES = 0.02
 AnyModel = TypeVar("AnyModel", bound=Model)
 
 
@@ -36,6 +40,7 @@ async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = B
         deleted += await queryset.model.filter(id__in=list(ids)).delete()
         if len(ids) < batch_size:
             break
+        await asyncio.sleep(PAUSE_BETWEEN_BATCHES)
     return deleted
 
 

@@ -6,5 +6,7 @@ import { Modal, type ModalProps } from "@mantine/core";
  * work as usual.
  */
 export function AppModal(props: ModalProps) {
-  return <Modal lockScroll={false} centered {...props} />;
+  return (
+    <Modal lockScroll={false} centered closeButtonProps={{ "aria-label": "Close" }} {...props} />
+  );
 }

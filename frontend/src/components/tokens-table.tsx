@@ -61,11 +61,11 @@ export function TokensTable({
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={state.color} variant="light">
+                  <Badge miw="max-content" color={state.color} variant="light">
                     {state.label}
                   </Badge>
                   {token.current && (
-                    <Badge ml={4} variant="outline">
+                    <Badge miw="max-content" ml={4} variant="outline">
                       this browser
                     </Badge>
                   )}

@@ -225,7 +225,7 @@ export function AccessLogView() {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={statusColor(row.status)} variant="light">
+                  <Badge miw="max-content" color={statusColor(row.status)} variant="light">
                     {row.status}
                   </Badge>
                 </Table.Td>

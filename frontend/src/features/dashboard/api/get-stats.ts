@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import type { Stats, StatsQuery } from "@/lib/api-schemas";
+import type { Stats, StatsBucket, StatsQuery } from "@/lib/api-schemas";
 
 export type Range = "1h" | "24h" | "7d" | "30d";
 
@@ -42,4 +42,34 @@ export function bucketLabel(iso: string, bucket: string): string {
   return bucket === "hour" && date.getHours() === 0
     ? date.toLocaleDateString(undefined, { month: "short", day: "numeric" })
     : time;
+}
+
+const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+/**
+ * The server lists only buckets that had requests; fill the gaps with zeros so the x axis
+ * is time (UTC-aligned starts, like the server's) from `since` to `until`.
+ */
+export function fillBuckets(
+  series: StatsBucket[],
+  since: string,
+  until: string,
+  bucket: keyof typeof BUCKET_MS,
+): StatsBucket[] {
+  const step = BUCKET_MS[bucket];
+  const start = Math.floor(new Date(since).getTime() / step) * step;
+  const end = new Date(until).getTime();
+  if (!Number.isFinite(start) || !Number.isFinite(end) || (end - start) / step > 2000) {
+    return series;
+  }
+  const byStart = new Map(series.map((b) => [new Date(b.start).getTime(), b]));
+  const filled: StatsBucket[] = [];
+  for (let t = start; t < end; t += step) {
+    filled.push(byStart.get(t) ?? { start: new Date(t).toISOString(), counts: {} });
+    byStart.delete(t);
+  }
+  // Anything the server bucketed differently is kept rather than dropped.
+  return byStart.size === 0
+    ? filled
+    : [...filled, ...byStart.values()].sort((a, b) => a.start.localeCompare(b.start));
 }

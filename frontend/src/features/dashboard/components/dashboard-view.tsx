@@ -7,6 +7,7 @@ import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
 import {
   bucketLabel,
+  fillBuckets,
   RANGES,
   type Range,
   statsQuery,
@@ -92,10 +93,12 @@ export function DashboardView() {
           <StackedBarChart
             ariaLabel={`Requests per ${data?.bucket ?? "bucket"} by status class`}
             series={STATUS_SERIES}
-            data={(data?.series ?? []).map((b) => ({
-              label: bucketLabel(b.start, data?.bucket ?? "hour"),
-              values: b.counts,
-            }))}
+            data={(data ? fillBuckets(data.series, data.since, data.until, data.bucket) : []).map(
+              (b) => ({
+                label: bucketLabel(b.start, data?.bucket ?? "hour"),
+                values: b.counts,
+              }),
+            )}
           />
         )}
       </Card>

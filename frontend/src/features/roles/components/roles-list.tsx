@@ -49,7 +49,7 @@ export function RolesList() {
                       {role.name}
                     </Text>
                     {role.built_in && (
-                      <Badge size="xs" variant="outline">
+                      <Badge miw="max-content" size="xs" variant="outline">
                         built-in
                       </Badge>
                     )}

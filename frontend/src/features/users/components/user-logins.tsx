@@ -45,7 +45,7 @@ export function UserLogins({ userId }: { userId: number }) {
             <Text size="sm">
               Roles:{" "}
               {user.data.roles.map((role) => (
-                <Badge key={role} variant="light" size="sm" mr={4}>
+                <Badge miw="max-content" key={role} variant="light" size="sm" mr={4}>
                   {role}
                 </Badge>
               ))}

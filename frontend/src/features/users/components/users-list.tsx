@@ -160,7 +160,7 @@ export function UsersList({
                 <Table.Td>
                   <Group gap={4}>
                     {user.roles.map((role) => (
-                      <Badge key={role} variant="light" size="sm">
+                      <Badge miw="max-content" key={role} variant="light" size="sm">
                         {role}
                       </Badge>
                     ))}
@@ -168,11 +168,16 @@ export function UsersList({
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4}>
-                    <Badge color={user.is_active ? "teal" : "gray"} variant="light" size="sm">
+                    <Badge
+                      miw="max-content"
+                      color={user.is_active ? "teal" : "gray"}
+                      variant="light"
+                      size="sm"
+                    >
                       {user.is_active ? "active" : "inactive"}
                     </Badge>
                     {user.password_change_required && (
-                      <Badge color="orange" variant="light" size="sm">
+                      <Badge miw="max-content" color="orange" variant="light" size="sm">
                         must change password
                       </Badge>
                     )}

@@ -1,0 +1,402 @@
+"""The admin console's main journeys, in Chromium against the real server and the built SPA.
+
+The server runs as a subprocess on a fresh SQLite database with FRONTEND_DIST pointing at
+frontend/dist (build it first: `cd frontend && npm ci && npm run build`). The tests of this
+module share one server and one admin session and run in file order: each step builds on
+the previous one, like an administrator's day. Screenshots go to test-artifacts/e2e/.
+
+Needs: `pip install playwright` (no `playwright install`: it drives /usr/bin/chromium,
+`apt-get install chromium`). Without Chromium or a build the module is skipped, unless
+E2E_REQUIRED=1 (CI), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.harness import ROOT, live_server
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DIST = ROOT / "frontend" / "dist"
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+ADMIN = ("admin", "admin password 123")
+ALICE = "alice"
+ALICE_PASSWORD = "alice first password"
+ALICE_TEMPORARY = "alice temporary password"
+ALICE_NEW = "alice chose this password"
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+TIMEOUT_MS = 15_000
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("E2E_REQUIRED") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    _unavailable("the playwright package is not installed")
+if not Path(CHROMIUM).is_file():
+    _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+if not (DIST / "index.html").is_file():
+    _unavailable("frontend/dist is not built (cd frontend && npm ci && npm run build)")
+
+
+@dataclass
+class Watch:
+    """What a page did that it never should: dialogs (alert) and CSP violations."""
+
+    dialogs: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> Page:
+        def on_dialog(dialog: object) -> None:
+            self.dialogs.append(getattr(dialog, "message", "?"))
+            dialog.dismiss()  # type: ignore[attr-defined]
+
+        page.on("dialog", on_dialog)
+        page.on(
+            "console",
+            lambda msg: (
+                self.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.set_default_timeout(TIMEOUT_MS)
+        return page
+
+
+@dataclass
+class Session:
+    url: str
+    browser: Browser
+    watch: Watch
+    admin: Page
+    second: Page | None = None
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def run_cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {
+        "DATABASE_URL": f"sqlite://{tmp / 'app.db'}",
+        "DATA_DIR": str(tmp / "data"),
+        "SECRET_KEY": "e2e-secret-key-that-is-long-enough-for-hs256",
+        "BCRYPT_ROUNDS": "4",
+        "FRONTEND_DIST": str(DIST),
+    }
+    run_cli(env, "migrate")
+    run_cli(env, "create-admin", "--username", ADMIN[0], "--password", ADMIN[1])
+    with live_server(env, log=tmp / "server.log") as (url, _process):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def session(server: str, playwright: Playwright) -> Iterator[Session]:
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    watch = Watch()
+    context = browser.new_context(viewport={"width": 1366, "height": 860}, accept_downloads=True)
+    admin = watch.attach(context.new_page())
+    try:
+        yield Session(url=server, browser=browser, watch=watch, admin=admin)
+    finally:
+        browser.close()
+
+
+def new_page(s: Session, **context_options: object) -> tuple[BrowserContext, Page]:
+    context = s.browser.new_context(viewport={"width": 1280, "height": 800}, **context_options)  # type: ignore[arg-type]
+    return context, s.watch.attach(context.new_page())
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def heading(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+
+
+def test_login_and_reload_keep_the_session_without_web_storage(session: Session) -> None:
+    page = session.admin
+    page.goto(f"{session.url}/users")
+    heading(page, "Sign in")
+    shot(page, "01-login")
+    sign_in(page, "admin", "wrong password!")
+    expect(page.get_by_role("alert")).to_contain_text("Sign-in failed")
+    sign_in(page, *ADMIN)
+    heading(page, "Users")  # back to where the login page was reached from
+    page.reload()
+    heading(page, "Users")  # the HttpOnly cookie brought the session back
+    cookie = next(c for c in page.context.cookies() if c["name"] == "refresh_token")
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Strict"
+    assert cookie["path"] == "/api/v1/auth"
+    storage = page.evaluate("() => JSON.stringify([{...localStorage}, {...sessionStorage}])")
+    assert "token" not in storage.lower()
+    assert "eyJ" not in storage  # no JWT anywhere
+
+
+def test_dashboard_renders_its_charts(session: Session) -> None:
+    page = session.admin
+    page.get_by_role("link", name="Dashboard").click()
+    heading(page, "Dashboard")
+    chart = page.get_by_test_id("requests-chart")
+    expect(chart).to_be_visible()
+    expect(chart.locator("rect").first).to_be_attached()
+    expect(page.get_by_test_id("chart-paths").get_by_test_id("ranked-item").first).to_be_visible()
+    expect(page.get_by_test_id("chart-latency").get_by_test_id("ranked-item")).to_have_count(4)
+    expect(page.get_by_test_id("chart-users")).to_contain_text("admin")
+    page.get_by_text("Last hour").click()
+    expect(chart.locator("rect").first).to_be_attached()
+    shot(page, "02-dashboard")
+
+
+def test_create_a_role_and_a_user_with_it(session: Session) -> None:
+    page = session.admin
+    page.get_by_role("link", name="Roles").click()
+    heading(page, "Roles")
+    page.get_by_role("button", name="New role").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Name").fill("Bad Name")
+    dialog.get_by_role("button", name="Create role").click()
+    expect(dialog.get_by_role("textbox", name="Name")).to_have_attribute("aria-invalid", "true")
+    dialog.get_by_role("textbox", name="Name").fill("auditor")
+    dialog.get_by_role("textbox", name="Description").fill("Reads the access log")
+    dialog.get_by_role("button", name="Create role").click()
+    expect(dialog).to_be_hidden()
+    row = page.get_by_test_id("role-row").filter(has_text="auditor")
+    expect(row).to_contain_text("Reads the access log")
+    shot(page, "03-roles")
+
+    page.get_by_role("link", name="Users").click()
+    heading(page, "Users")
+    page.get_by_role("button", name="New user").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Username").fill(ALICE)
+    dialog.get_by_role("textbox", name="Temporary password").fill(ALICE_PASSWORD)
+    dialog.get_by_role("combobox", name="Roles").click()
+    page.get_by_role("option", name="admin").click()
+    page.get_by_role("option", name="auditor").click()
+    dialog.get_by_role("heading", name="New user").click()  # close the dropdown
+    dialog.get_by_label("Must change the password at first login").uncheck()
+    shot(page, "04-new-user")
+    dialog.get_by_role("button", name="Create user").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("textbox", name="Search users").fill("ali")
+    expect(page).to_have_url(f"{session.url}/users?q=ali")
+    row = page.get_by_test_id("user-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("auditor")
+    expect(row).to_contain_text("admin")
+    shot(page, "05-users")
+
+    # A duplicate username is a 409 shown in the form.
+    page.get_by_role("button", name="New user").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="Username").fill("ALICE")
+    dialog.get_by_role("textbox", name="Temporary password").fill(ALICE_PASSWORD)
+    dialog.get_by_role("button", name="Create user").click()
+    expect(dialog.get_by_role("alert")).to_be_visible()
+    shot(page, "06-new-user-error")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_blocking_a_login_sends_that_browser_to_the_login_page(session: Session) -> None:
+    _context, second = new_page(session)
+    session.second = second
+    second.goto(session.url)
+    sign_in(second, ALICE, ALICE_PASSWORD)
+    heading(second, "Dashboard")
+
+    page = session.admin
+    page.get_by_role("link", name=ALICE).click()
+    heading(page, ALICE)
+    rows = page.get_by_test_id("token-row")
+    expect(rows).to_have_count(1)
+    rows.get_by_role("button", name="Block").click()
+    expect(rows.first).to_contain_text("blocked")
+    shot(page, "07-user-logins-blocked")
+
+    second.get_by_role("link", name="Users").click()  # its next request
+    heading(second, "Sign in")
+    expect(second.get_by_test_id("session-message")).to_contain_text("blocked")
+    shot(second, "08-signed-out-by-block")
+
+    rows.get_by_role("button", name="Unblock").click()
+    expect(rows.first).to_contain_text("active")
+
+
+def test_password_reset_forces_a_change_at_next_login(session: Session) -> None:
+    page = session.admin
+    page.get_by_role("link", name="Users").click()
+    page.get_by_role("button", name=f"Actions for {ALICE}").click()
+    page.get_by_role("menuitem", name="Reset password").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox", name="New password").fill("short")
+    dialog.get_by_role("button", name="Reset password").click()
+    # the policy message from problem+json `errors[].loc`, next to the field
+    expect(dialog.get_by_role("textbox", name="New password")).to_have_attribute("data-invalid", "true")
+    dialog.get_by_role("textbox", name="New password").fill(ALICE_TEMPORARY)
+    expect(dialog.get_by_label("Must change at next login")).to_be_checked()
+    dialog.get_by_role("button", name="Reset password").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("user-row").filter(has_text=ALICE)).to_contain_text("must change password")
+
+    second = session.second
+    assert second is not None
+    sign_in(second, ALICE, ALICE_TEMPORARY)
+    heading(second, "Choose a new password")
+    expect(second.get_by_test_id("forced-change")).to_be_visible()
+    second.goto(f"{session.url}/users")  # a reload: the cookie restores the session, still held here
+    heading(second, "Choose a new password")
+    shot(second, "09-forced-password-change")
+
+    second.get_by_role("textbox", name="Current password").fill("not my password")
+    second.get_by_role("textbox", name="New password", exact=True).fill(ALICE_NEW)
+    second.get_by_role("textbox", name="Repeat the new password").fill(ALICE_NEW)
+    second.get_by_role("button", name="Change password").click()
+    expect(second.get_by_role("textbox", name="Current password")).to_have_attribute("data-invalid", "true")
+    second.get_by_role("textbox", name="Current password").fill(ALICE_TEMPORARY)
+    second.get_by_role("button", name="Change password").click()
+    heading(second, "Dashboard")
+    second.context.close()
+    session.second = None
+
+
+def test_hostile_user_agent_shows_as_text_in_the_access_log(session: Session) -> None:
+    context, hostile = new_page(session, user_agent=HOSTILE)
+    hostile.goto(session.url)
+    sign_in(hostile, "nobody", "not a real password")
+    expect(hostile.get_by_role("alert")).to_be_visible()
+    context.close()
+
+    page = session.admin
+    page.get_by_role("link", name="Access log").click()
+    heading(page, "Access log")
+    page.get_by_role("textbox", name="Path starts with").fill("/api/v1/auth/login")
+    page.get_by_role("textbox", name="Status").fill("401")
+    page.get_by_role("button", name="Apply").click()
+    agents = page.get_by_test_id("log-user-agent").filter(has_text="onerror")
+    expect(agents.first).to_have_text(HOSTILE)
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator("main script").count() == 0
+    assert session.watch.dialogs == []
+    shot(page, "10-access-log-hostile-agent")
+
+
+def test_filter_the_access_log_and_export_it(session: Session) -> None:
+    page = session.admin
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("textbox", name="Status").fill("4xx")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(f"{session.url}/access-log?status=4xx")
+    expect(page.get_by_role("table", name="Access log")).to_have_attribute("aria-busy", "false")
+    rows = page.get_by_test_id("log-row")
+    expect(rows.first).to_be_visible()
+    for status in rows.locator("td:nth-child(4)").all_inner_texts():
+        assert status.startswith("4"), status
+    shot(page, "11-access-log-4xx")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    content = Path(download.path()).read_text(encoding="utf-8")
+    table = list(csv.reader(io.StringIO(content)))
+    header, data = table[0], table[1:]
+    assert header[:3] == ["id", "timestamp", "request_id"]
+    assert data, "the export has rows"
+    status_column = header.index("status")
+    assert all(row[status_column].startswith("4") for row in data)
+    assert any(HOSTILE in row for row in data)  # the CSV keeps the raw value
+
+
+def test_my_account_signs_out_other_logins(session: Session) -> None:
+    other = httpx.post(
+        f"{session.url}/api/v1/auth/login", json={"username": ADMIN[0], "password": ADMIN[1]}
+    ).json()["access_token"]
+    page = session.admin
+    page.get_by_role("link", name="My account").click()
+    heading(page, "My account")
+    expect(page.get_by_test_id("token-row").filter(has_text="this browser")).to_have_count(1)
+    page.get_by_role("button", name="Sign out everywhere else").click()
+    page.get_by_role("dialog").get_by_role("button", name="Sign out other logins").click()
+    expect(page.get_by_role("status")).to_contain_text("Signed out 1 other login")
+    shot(page, "12-my-account")
+    me = httpx.get(f"{session.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {other}"})
+    assert me.status_code == 401
+    page.reload()
+    heading(page, "My account")  # this browser is still signed in
+
+
+def test_dark_mode_and_tablet_width(session: Session) -> None:
+    page = session.admin
+    page.get_by_text("Dark", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
+    page.get_by_role("link", name="Dashboard").click()
+    heading(page, "Dashboard")
+    expect(page.get_by_test_id("requests-chart").locator("rect").first).to_be_attached()
+    shot(page, "13-dashboard-dark")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.get_by_role("link", name="Users").click()
+    heading(page, "Users")
+    shot(page, "14-users-tablet-dark")
+    page.get_by_text("Light", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
+
+
+def test_nothing_broke_the_content_security_policy(session: Session) -> None:
+    assert session.watch.csp_violations == []
+    assert session.watch.dialogs == []
+    assert session.watch.page_errors == []
