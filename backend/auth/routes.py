@@ -37,6 +37,26 @@ COOKIE_PATH = "/api/v1/auth"
 TOKEN_SORT = {"created_at": "created_at", "last_used_at": "last_used_at", "expires_at": "expires_at"}
 
 
+async def login_recorded(request: Request, *, username: str, password: str) -> Session:
+    """Log in, and note the attempt (who, and whether it succeeded) on the request's access-log row."""
+    attempt = {"username": username.casefold()[:64]}
+    try:
+        session = await service.login(
+            username=username,
+            password=password,
+            client=client_of(request),
+            hasher=request.app.ctx.hasher,
+            tokens=request.app.ctx.tokens,
+            policy=ThrottlePolicy.from_settings(request.app.ctx.settings),
+            now=service.utcnow(),
+        )
+    except (Unauthorized, Throttled):
+        record_event(request, "auth.login", **attempt, succeeded=False)
+        raise
+    record_event(request, "auth.login", **attempt, succeeded=True)
+    return session
+
+
 def session_response(request: Request, session: Session, *, use_cookie: bool) -> HTTPResponse:
     tokens = request.app.ctx.tokens
     response = json_response(
@@ -89,22 +109,7 @@ def optional_body(request: Request, model: type[RefreshRequest]) -> RefreshReque
 @returns(429, Problem, "Too many failed attempts; see Retry-After")
 async def login(request: Request, body: LoginRequest) -> HTTPResponse:
     """Log in with a username and password."""
-    settings = request.app.ctx.settings
-    attempt = {"username": body.username.casefold()[:64]}
-    try:
-        session = await service.login(
-            username=body.username,
-            password=body.password,
-            client=client_of(request),
-            hasher=request.app.ctx.hasher,
-            tokens=request.app.ctx.tokens,
-            policy=ThrottlePolicy.from_settings(settings),
-            now=service.utcnow(),
-        )
-    except (Unauthorized, Throttled):
-        record_event(request, "auth.login", **attempt, succeeded=False)
-        raise
-    record_event(request, "auth.login", **attempt, succeeded=True)
+    session = await login_recorded(request, username=body.username, password=body.password)
     return session_response(request, session, use_cookie=body.use_cookie)
 
 

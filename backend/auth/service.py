@@ -17,7 +17,7 @@ from backend.auth.models import Token
 from backend.auth.passwords import PasswordHasher
 from backend.auth.policy import password_problems
 from backend.auth.throttle import ThrottlePolicy
-from backend.auth.tokens import Claims, ExpiredToken, InvalidToken, IssuedToken, TokenService
+from backend.auth.tokens import Claims, ExpiredToken, InvalidToken, IssuedToken, TokenService, TokenType
 from backend.errors import Throttled, Unauthorized, ValidationFailed
 from backend.users.models import User
 
@@ -145,18 +145,26 @@ def _refuse_dead_login(row: dict[str, Any], claims: Claims, now: datetime) -> No
         raise Unauthorized("Token has expired", code="token_expired")
 
 
-async def authenticate(
-    *, access_token: str, tokens: TokenService, client: Client, now: datetime
-) -> Principal:
+async def _live_login(
+    token: str, *, kind: TokenType, tokens: TokenService, now: datetime
+) -> tuple[Claims, list[dict[str, Any]]]:
+    """The token's claims and its login's rows, or 401 for a bad token or a dead login."""
     try:
-        claims = tokens.decode(access_token, expected="access")
+        claims = tokens.decode(token, expected=kind)
     except InvalidToken as error:
         raise token_error(error) from None
     rows = await _live_login_row(claims.login_id)
     if not rows:
         raise Unauthorized("This login no longer exists", code="token_revoked")
+    _refuse_dead_login(rows[0], claims, now)
+    return claims, rows
+
+
+async def authenticate(
+    *, access_token: str, tokens: TokenService, client: Client, now: datetime
+) -> Principal:
+    claims, rows = await _live_login(access_token, kind="access", tokens=tokens, now=now)
     row = rows[0]
-    _refuse_dead_login(row, claims, now)
     client = client.bounded()
     last_used = row["last_used_at"]
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION or row["ip"] != client.ip:
@@ -177,14 +185,7 @@ async def refresh(
 ) -> Session:
     """Rotate the login's refresh secret. Of concurrent refreshes with one token exactly one wins;
     an older secret presented again means the token was stolen, and the whole login ends."""
-    try:
-        claims = tokens.decode(refresh_token, expected="refresh")
-    except InvalidToken as error:
-        raise token_error(error) from None
-    rows = await _live_login_row(claims.login_id)
-    if not rows:
-        raise Unauthorized("This login no longer exists", code="token_revoked")
-    _refuse_dead_login(rows[0], claims, now)
+    claims, rows = await _live_login(refresh_token, kind="refresh", tokens=tokens, now=now)
     client = client.bounded()
     access, renewed = _issue(tokens=tokens, user_id=claims.user_id, login_id=claims.login_id, now=now)
     rotated = await Token.filter(

@@ -23,12 +23,11 @@ from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
-from backend.audit.events import record_event
 from backend.auth import service as auth_service
-from backend.auth.decorators import bearer_token, client_of, require_roles
+from backend.auth.decorators import bearer_token, require_roles
 from backend.auth.models import Token
+from backend.auth.routes import login_recorded
 from backend.auth.schemas import AnyPassword, AnyUsername
-from backend.auth.throttle import ThrottlePolicy
 from backend.auth.tokens import InvalidToken
 from backend.errors import Unauthorized
 from backend.patients import service as patients
@@ -121,21 +120,7 @@ async def refresh_claims(request: Request) -> Any:
 @returns(401, Message)
 async def legacy_login(request: Request, body: LegacyLogin) -> HTTPResponse:
     """Log in (Flask template)."""
-    attempt = {"username": body.username.casefold()[:64]}
-    try:
-        session = await auth_service.login(
-            username=body.username,
-            password=body.password,
-            client=client_of(request),
-            hasher=request.app.ctx.hasher,
-            tokens=request.app.ctx.tokens,
-            policy=ThrottlePolicy.from_settings(request.app.ctx.settings),
-            now=auth_service.utcnow(),
-        )
-    except Unauthorized:
-        record_event(request, "auth.login", **attempt, succeeded=False)
-        raise
-    record_event(request, "auth.login", **attempt, succeeded=True)
+    session = await login_recorded(request, username=body.username, password=body.password)
     return json({"access_token": session.access.token, "refresh_token": session.refresh.token})
 
 
