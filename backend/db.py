@@ -45,11 +45,23 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     else:
         connection = _postgres_connection(url, settings)
     return {
-        "connections": {"default": connection},
+        # The access log writes through a connection of its own, so that its inserts never
+        # queue the requests' queries behind them (SQLite: one connection per worker each).
+        "connections": {"default": connection, ACCESS_LOG_CONNECTION: _small(connection)},
         "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+ACCESS_LOG_CONNECTION = "access_log"
+
+
+def _small(connection: dict[str, Any]) -> dict[str, Any]:
+    credentials = dict(connection["credentials"])
+    if "maxsize" in credentials:
+        credentials.update(minsize=1, maxsize=2)
+    return {**connection, "credentials": credentials}
 
 
 def _sqlite_connection(url: str, settings: Settings) -> dict[str, Any]:

@@ -21,7 +21,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from tortoise import connections
+
 from backend.audit.models import AccessLog
+from backend.db import ACCESS_LOG_CONNECTION
 
 logger = logging.getLogger("backend.audit")
 
@@ -107,4 +110,6 @@ class AccessLogWriter:
 
 async def insert_rows(rows: Sequence[dict[str, Any]]) -> None:
     """One insert statement and one commit for all `rows`."""
-    await AccessLog.bulk_create([AccessLog(**row) for row in rows])
+    await AccessLog.bulk_create(
+        [AccessLog(**row) for row in rows], using_db=connections.get(ACCESS_LOG_CONNECTION)
+    )
