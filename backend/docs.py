@@ -52,6 +52,7 @@ def operations() -> Any:
 
 # JSON Schemas of the models that routes use, by name: the document's components.
 COMPONENTS: dict[str, dict[str, Any]] = {}
+REF_PREFIX = "#/components/schemas/"
 
 
 def schema_ref(model: type[BaseModel]) -> dict[str, str]:
@@ -68,11 +69,30 @@ def media(content_type: str, model: type[BaseModel]) -> dict[str, dict[str, Any]
     return {content_type: {"schema": schema_ref(model)}}
 
 
+def referenced_components(document: dict[str, Any]) -> dict[str, Any]:
+    """The registered schemas that the document refers to, directly or through other schemas."""
+    found: dict[str, Any] = {}
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(REF_PREFIX):
+                name = ref.removeprefix(REF_PREFIX)
+                if name not in found and name in COMPONENTS:
+                    found[name] = COMPONENTS[name]
+                    pending.append(COMPONENTS[name])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return dict(sorted(found.items()))
+
+
 def finish_document(document: dict[str, Any]) -> dict[str, Any]:
     """What sanic-ext leaves to do: the 3.1 dialect, and no body on 204 responses."""
     document["openapi"] = "3.1.0"
     document.pop("servers", None)
-    document.setdefault("components", {})["schemas"] = dict(sorted(COMPONENTS.items()))
+    document.setdefault("components", {})["schemas"] = referenced_components(document)
     for path in document["paths"].values():
         for operation in path.values():
             if no_content := operation.get("responses", {}).get("204"):
