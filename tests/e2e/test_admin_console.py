@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -344,6 +345,8 @@ def test_filter_the_access_log_and_export_it(session: Session) -> None:
     expect(page.get_by_role("table", name="Access log")).to_have_attribute("aria-busy", "false")
     rows = page.get_by_test_id("log-row")
     expect(rows.first).to_be_visible()
+    # The filtered page replaces the previous one: wait until no other status is shown.
+    expect(rows.locator("td:nth-child(4)").filter(has_not_text=re.compile(r"^4"))).to_have_count(0)
     for status in rows.locator("td:nth-child(4)").all_inner_texts():
         assert status.startswith("4"), status
     shot(page, "11-access-log-4xx")
