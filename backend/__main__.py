@@ -1,16 +1,18 @@
 """The command line: `python -m backend COMMAND`.
 
-serve | migrate | makemigrations | create-admin | reset-password | purge | seed-demo
+serve | migrate | makemigrations | openapi | create-admin | reset-password | purge | seed-demo
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from sanic import Sanic
@@ -22,6 +24,7 @@ from backend.auth.passwords import PasswordHasher
 from backend.auth.service import utcnow
 from backend.config import Settings, load_settings
 from backend.db import tortoise_config
+from backend.docs import build_document
 from backend.errors import AppError
 from backend.jobs.purge import purge_all
 from backend.migrate import apply_migrations, make_migrations
@@ -64,6 +67,16 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     applied = asyncio.run(apply_migrations(settings))
     print(f"Applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+    return 0
+
+
+def cmd_openapi(settings: Settings, args: argparse.Namespace) -> int:
+    quiet = settings.model_copy(update={"purge_schedule": "", "log_level": "WARNING"})
+    text = json.dumps(asyncio.run(build_document(create_app(quiet))), indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
     return 0
 
 
@@ -142,6 +155,10 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("migrate", help="apply the migrations for DATABASE_URL").set_defaults(run=cmd_migrate)
+
+    document = commands.add_parser("openapi", help="write the OpenAPI document without serving")
+    document.add_argument("--output", default="-", help="a file, or - for standard output")
+    document.set_defaults(run=cmd_openapi)
 
     make = commands.add_parser(
         "makemigrations", help="write a migration from model changes (no database needed)"

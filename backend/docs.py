@@ -7,6 +7,7 @@ The document is OpenAPI 3.1, whose schema dialect is pydantic's (JSON Schema 202
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 from typing import Any
 
@@ -100,6 +101,23 @@ def finish_document(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def openapi_document(app: App) -> dict[str, Any]:
+    """The document of a started app (sanic-ext collects the operations when the server starts)."""
+    document: dict[str, Any] = SpecificationBuilder().build(app).serialize()  # type: ignore[no-untyped-call]
+    return finish_document(document)
+
+
+async def build_document(app: App) -> dict[str, Any]:
+    """Start `app` without serving (no connection is opened) and answer its OpenAPI document."""
+    loop = asyncio.get_running_loop()
+    await app._startup()  # type: ignore[no-untyped-call]
+    await app._server_event("init", "before", loop=loop)
+    try:
+        return openapi_document(app)
+    finally:
+        await app._server_event("shutdown", "after", loop=loop)
+
+
 @cache
 def swagger_page() -> str:
     return f"""<!doctype html>
@@ -135,10 +153,9 @@ def register_docs(app: App) -> None:
 
     @bp.get(DOCUMENT_URL)
     @openapi.exclude()
-    async def openapi_document(request: Request) -> HTTPResponse:
+    async def serve_document(request: Request) -> HTTPResponse:
         """The OpenAPI document: public, no token needed."""
-        document = SpecificationBuilder().build(request.app).serialize()  # type: ignore[no-untyped-call]
-        return json(finish_document(document))
+        return json(openapi_document(request.app))
 
     @bp.get(DOCS_URL)
     @openapi.exclude()

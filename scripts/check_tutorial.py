@@ -53,8 +53,10 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tutorial-"))
     clone = workdir / "repo"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    # The clone uses this checkout's virtualenv: `python -m` and pytest import the clone's code first.
+    # The clone uses this checkout's virtualenv (`python -m` and pytest import the clone's code
+    # first) and its console dependencies, as a reader's checkout would have them after `make test`.
     os.symlink(ROOT / ".venv", clone / ".venv")
+    os.symlink(ROOT / "frontend" / "node_modules", clone / "frontend" / "node_modules")
     try:
         follow(blocks, clone)
     except subprocess.CalledProcessError as error:
