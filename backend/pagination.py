@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Generic, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 from tortoise.models import Model
@@ -30,6 +30,13 @@ class Page(BaseModel, Generic[T]):
     total: int
     page: int
     per_page: int
+
+
+PageT = TypeVar("PageT", bound=Page[Any])
+
+
+def page_of(page_type: type[PageT], items: Iterable[Any], total: int, params: PageParams) -> PageT:
+    return page_type(items=list(items), total=total, page=params.page, per_page=params.per_page)
 
 
 def order_by(sort: str | None, *, allowed: Mapping[str, str], default: Sequence[str]) -> list[str]:

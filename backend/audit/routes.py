@@ -18,7 +18,7 @@ from backend.audit.schemas import (
 from backend.auth.decorators import require_roles
 from backend.auth.service import utcnow
 from backend.errors import ValidationFailed
-from backend.pagination import paginate
+from backend.pagination import page_of, paginate
 
 bp = Blueprint("access_log", url_prefix="/access-log")
 ACCESS_LOG_SORT = {"timestamp": "timestamp", "duration_ms": "duration_ms", "status": "status"}
@@ -36,7 +36,7 @@ async def list_access_log(request: Request, query: AccessLogQuery) -> HTTPRespon
         queries.filtered(query), query, allowed_sort=ACCESS_LOG_SORT, default_sort=["-timestamp", "-id"]
     )
     items = [AccessLogRead.model_validate(row) for row in page]
-    return json_response(AccessLogPage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(AccessLogPage, items, total, query))
 
 
 @bp.get("/export")

@@ -27,7 +27,7 @@ from backend.auth.service import Principal, Session
 from backend.auth.throttle import ThrottlePolicy
 from backend.docs import media
 from backend.errors import NotFound, Throttled, Unauthorized
-from backend.pagination import PageParams, paginate
+from backend.pagination import PageParams, page_of, paginate
 from backend.users import service as users_service
 from backend.users.schemas import UserRead, user_read
 
@@ -222,12 +222,7 @@ async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | N
     items, total = await paginate(
         Token.filter(user_id=user_id), params, allowed_sort=TOKEN_SORT, default_sort=["-created_at"]
     )
-    return TokenPage(
-        items=[token_read(t, now=now, current=current) for t in items],
-        total=total,
-        page=params.page,
-        per_page=params.per_page,
-    )
+    return page_of(TokenPage, [token_read(t, now=now, current=current) for t in items], total, params)
 
 
 @bp.get("/me/tokens")

@@ -7,7 +7,7 @@ from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.auth.decorators import require_roles
-from backend.pagination import PageParams, paginate
+from backend.pagination import PageParams, page_of, paginate
 from backend.patients import service
 from backend.patients.models import Appointment, Category, Measure
 from backend.patients.schemas import (
@@ -61,7 +61,7 @@ async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
         default_sort=["surname", "name", "id"],
     )
     items = [patient_summary(patient) for patient in page]
-    return json_response(PatientPage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(PatientPage, items, total, query))
 
 
 @patients.post("/")
@@ -119,7 +119,7 @@ async def list_appointments(request: Request, patient_id: int, query: PageParams
     rows = Appointment.filter(patient_id=patient_id).prefetch_related(*service.APPOINTMENT_DETAILS)
     page, total = await paginate(rows, query, allowed_sort=APPOINTMENT_SORT, default_sort=["date", "id"])
     items = [appointment_read(a) for a in page]
-    return json_response(AppointmentPage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(AppointmentPage, items, total, query))
 
 
 @patients.post(f"{PATIENT}/appointments")
@@ -184,7 +184,7 @@ async def list_measures(
     rows = Measure.filter(appointment_id=appointment_id).prefetch_related(*service.MEASURE_DETAILS)
     page, total = await paginate(rows, query, allowed_sort=MEASURE_SORT, default_sort=["timestamp", "id"])
     items = [measure_read(m) for m in page]
-    return json_response(MeasurePage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(MeasurePage, items, total, query))
 
 
 @patients.post(f"{APPOINTMENT}/measures")
@@ -254,7 +254,7 @@ async def patient_measures(request: Request, patient_id: int, query: MeasureQuer
         default_sort=["timestamp", "id"],
     )
     items = [measure_read(m) for m in page]
-    return json_response(MeasurePage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(MeasurePage, items, total, query))
 
 
 @categories.get("/")
@@ -267,7 +267,7 @@ async def list_categories(request: Request, query: PageParams) -> HTTPResponse:
         Category.all(), query, allowed_sort=CATEGORY_SORT, default_sort=["name", "id"]
     )
     items = [category_read(c) for c in page]
-    return json_response(CategoryPage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(CategoryPage, items, total, query))
 
 
 @categories.post("/")

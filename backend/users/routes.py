@@ -15,7 +15,7 @@ from backend.auth.models import Token
 from backend.auth.routes import token_page, token_read
 from backend.auth.schemas import TokenPage, TokenRead
 from backend.errors import NotFound
-from backend.pagination import PageParams, paginate
+from backend.pagination import PageParams, page_of, paginate
 from backend.users import service
 from backend.users.models import Role, User
 from backend.users.schemas import (
@@ -65,7 +65,7 @@ async def list_users(request: Request, query: UserQuery) -> HTTPResponse:
     page, total = await paginate(found, query, allowed_sort=USER_SORT, default_sort=["username_key", "id"])
     role_names = await service.roles_by_user([user.id for user in page])
     items = [user_read(user, role_names[user.id]) for user in page]
-    return json_response(UserPage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(UserPage, items, total, query))
 
 
 @users.post("/")
@@ -220,7 +220,7 @@ async def list_roles(request: Request, query: PageParams) -> HTTPResponse:
         service.roles_with_counts(), query, allowed_sort=ROLE_SORT, default_sort=["name"]
     )
     items = [role_read(role) for role in page]
-    return json_response(RolePage(items=items, total=total, page=query.page, per_page=query.per_page))
+    return json_response(page_of(RolePage, items, total, query))
 
 
 @roles.post("/")
