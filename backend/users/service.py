@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from backend.auth.passwords import PasswordHasher
 from backend.auth.service import check_password_policy, revoke_user_logins, utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
-from backend.users.models import BUILT_IN_ROLES, Role, User
+from backend.users.models import Role, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
 ADMIN = "admin"
@@ -35,11 +35,6 @@ def check_username(username: str) -> None:
             "Usernames are 3-64 characters: letters, digits, '.', '_', '-', '@'",
             errors=[{"loc": ["body", "username"], "msg": "Invalid username", "type": "username"}],
         )
-
-
-async def ensure_built_in_roles() -> None:
-    for name, description in BUILT_IN_ROLES.items():
-        await Role.get_or_create(name=name, defaults={"description": description, "built_in": True})
 
 
 async def get_user(user_id: int) -> User:
