@@ -66,10 +66,13 @@ async def paginate(
     *,
     allowed_sort: Mapping[str, str],
     default_sort: Sequence[str],
+    total: int | None = None,
 ) -> tuple[list[AnyModel], int]:
-    """A page of `queryset` and the total it pages through. The last default ordering breaks ties."""
+    """A page of `queryset` and the total it pages through (counted unless the caller did).
+    The last default ordering breaks ties."""
     orderings = order_by(params.sort, allowed=allowed_sort, default=default_sort)
-    total = await queryset.count()
+    if total is None:
+        total = await queryset.count()
     offset = (params.page - 1) * params.per_page
     if offset >= total:
         return [], total

@@ -162,6 +162,50 @@ async def test_the_export_is_csv_one_line_per_row_whatever_a_client_sent(
     assert all("\x1b" not in agent for agent in agents)
 
 
+@pytest.mark.parametrize("share", [0.9, 0.02], ids=["common-prefix", "rare-prefix"])
+async def test_a_path_prefix_is_literal_case_sensitive_and_newest_first(
+    client: httpx.AsyncClient, admin: dict[str, str], share: float
+) -> None:
+    """Common and rare prefixes take different query plans on SQLite; both give the same answer."""
+    start = utcnow() - timedelta(hours=1)
+    paths = ["/api/v1/patients/7" if n % round(1 / share) == 0 else f"/other/{n}" for n in range(400)] + [
+        "/API/V1/PATIENTS/7",
+        "/api/v1/patientsX%",
+        "/api/v1/patient",
+    ]
+    await AccessLog.bulk_create(
+        [
+            AccessLog(
+                timestamp=start + timedelta(seconds=n),
+                request_id=f"r{n}",
+                method="GET",
+                path=path,
+                status=200,
+                duration_ms=float(n % 7),
+            )
+            for n, path in enumerate(paths)
+        ]
+    )
+    matching = sorted(
+        ((n, path) for n, path in enumerate(paths) if path.startswith("/api/v1/patients")), reverse=True
+    )
+    for page in (1, 2):
+        listed = await client.get(
+            "/api/v1/access-log",
+            params={"path": "/api/v1/patients", "per_page": 3, "page": page},
+            headers=admin,
+        )
+        body = listed.json()
+        assert body["total"] == len(matching)
+        assert [item["request_id"] for item in body["items"]] == [
+            f"r{n}" for n, _ in matching[3 * (page - 1) :][:3]
+        ]
+    literal = await client.get("/api/v1/access-log", params={"path": "/api/v1/patientsX%"}, headers=admin)
+    assert [item["path"] for item in literal.json()["items"]] == ["/api/v1/patientsX%"]
+    wildcard = await client.get("/api/v1/access-log", params={"path": "/api/v1/p_tients%"}, headers=admin)
+    assert wildcard.json()["total"] == 0
+
+
 async def test_the_export_streams_every_row(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
     now = utcnow()
     await AccessLog.bulk_create(
