@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -71,14 +70,4 @@ async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
         login_attempts=await purge_login_attempts(now=now, keep_hours=settings.login_attempt_retention_hours),
         access_log=await purge_access_log(now=now, retention_days=settings.access_log_retention_days),
     )
-    await refresh_statistics()
     return report
-
-
-async def refresh_statistics() -> None:
-    """SQLite plans queries from statistics that only ANALYZE gathers (without them it may sort
-    77k rows where walking an index would read 300); with `analysis_limit` it samples each
-    index instead of reading it whole, so this stays cheap. PostgreSQL's autovacuum does it itself."""
-    connection = connections.get("default")
-    if connection.capabilities.dialect == "sqlite":
-        await connection.execute_script("PRAGMA analysis_limit=1000; ANALYZE;")
