@@ -147,8 +147,25 @@ def command_table(result: SetResult) -> str:
     return "\n".join(lines)
 
 
-def _verdict(met: bool) -> str:
+def _verdict(met: bool, problems: Sequence[str] = ()) -> str:
+    if problems:
+        return f"**not met** (the runs are invalid: {'; '.join(problems)})"
     return "**met**" if met else "**not met**"
+
+
+def problems(row: Row) -> list[str]:
+    """Why `row`'s runs cannot support a verdict: the figures of failed or refused requests say
+    nothing about the scenario (a run whose requests all timed out has a p99 of 0)."""
+    name, found = row.scenario.name, []
+    if row.observed_status != row.scenario.expected_status:
+        found.append(f"{name} answered {row.observed_status}, not {row.scenario.expected_status}")
+    if row.socket_errors:
+        found.append(f"{name} had {row.socket_errors} socket errors")
+    succeeds = row.scenario.expected_status < 400
+    unexpected = sum(run.non_2xx_3xx if succeeds else run.requests - run.non_2xx_3xx for run in row.runs)
+    if unexpected:
+        found.append(f"{name} had {unexpected} responses with an unexpected status class")
+    return found
 
 
 def targets(result: SetResult) -> list[str]:
@@ -157,25 +174,26 @@ def targets(result: SetResult) -> list[str]:
     reference = result.reference.scenario.name
     for row in result.rows:
         name = row.scenario.name
+        invalid = problems(row) + (problems(result.reference) if row is not result.reference else [])
         if (target := row.scenario.p99_ratio_target) is not None:
             ratio = result.p99_ratio(row)
             passes = ", ".join(f"{r:.2f}" for r in result.p99_ratios(row))
             lines.append(
                 f"- Target: {name} p99 <= {target:g}x {reference} p99. Measured {ratio:.2f}x "
-                f"(median over passes; per pass {passes}): {_verdict(ratio <= target)}."
+                f"(median over passes; per pass {passes}): {_verdict(ratio <= target, invalid)}."
             )
         if (target := row.scenario.rps_ratio_target) is not None:
             ratio = result.ratio(row)
             passes = ", ".join(f"{r:.2f}" for r in result.rps_ratios(row))
             lines.append(
                 f"- Target: {name} req/s >= {target:g}x {reference} req/s. Measured {ratio:.2f}x "
-                f"(median over passes; per pass {passes}): {_verdict(ratio >= target)}."
+                f"(median over passes; per pass {passes}): {_verdict(ratio >= target, invalid)}."
             )
         if (target := row.scenario.p50_ms_target) is not None:
             passes = ", ".join(f"{run.p50_ms:.1f}" for run in row.runs)
             lines.append(
                 f"- Target: {name} p50 < {target:g} ms. Measured {row.p50_ms:.1f} ms "
-                f"(median over passes; per pass {passes}): {_verdict(row.p50_ms < target)}."
+                f"(median over passes; per pass {passes}): {_verdict(row.p50_ms < target, invalid)}."
             )
     return lines
 
