@@ -96,14 +96,17 @@ async def page(query: AccessLogQuery) -> tuple[list[AccessLog], int]:
 async def _dense(query: AccessLogQuery, matches: int) -> bool:
     """Whether walking the sort order's index reaches this page sooner than sorting every match: the walk
     reads about (rows per match) x (rows up to the page's end); the sort reads every match."""
-    # Two queries: SQLite answers a lone MIN or MAX from the index, both at once by a scan.
-    first = await AccessLog.annotate(v=Min("id")).values_list("v", flat=True)
-    last = await AccessLog.annotate(v=Max("id")).values_list("v", flat=True)
-    if not first or first[0] is None:
+    first, last = await _id_bound(Min), await _id_bound(Max)
+    if first is None or last is None:
         return False
-    rows_in_log = int(last[0]) - int(first[0]) + 1
     page_end = query.page * query.per_page
-    return matches * matches >= page_end * rows_in_log
+    return matches * matches >= page_end * (last - first + 1)
+
+
+async def _id_bound(aggregate: type[Min | Max]) -> int | None:
+    """One query per bound: SQLite answers a lone MIN or MAX from the index, both at once by a scan."""
+    rows = await AccessLog.annotate(bound=aggregate("id")).values("bound")
+    return None if not rows or rows[0]["bound"] is None else int(rows[0]["bound"])
 
 
 def csv_cell(value: Any) -> str:
