@@ -182,6 +182,9 @@ def to_problem(request: Request | None, exception: BaseException) -> HTTPRespons
             request_id=request_id,
             headers={"Retry-After": "1"},
         )
+    if isinstance(exception, asyncio.CancelledError):  # Sanic's RequestCancelled: the client hung up
+        logger.info("request %s: cancelled, the client went away", request_id)
+        return _internal_error(request_id)
     logger.error("request %s: unhandled %s", request_id, type(exception).__name__, exc_info=exception)
     return _internal_error(request_id)
 

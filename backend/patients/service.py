@@ -11,11 +11,11 @@ from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.patients.models import Appointment, Category, Measure, Patient
 from backend.patients.schemas import AppointmentCreate, MeasureCreate, MeasureQuery, PatientCreate
+from backend.transactions import atomic
 
 MEASURE_DETAILS = ("category",)
 APPOINTMENT_DETAILS = ("measures__category",)
@@ -99,7 +99,7 @@ async def create_patient(data: PatientCreate) -> Patient:
         for a, appointment in enumerate(data.appointments)
         for m, measure in enumerate(appointment.measures)
     )
-    async with in_transaction("default"):
+    async with atomic():
         patient = await Patient.create(**data.model_dump(exclude={"appointments"}))
         for appointment_data in data.appointments:
             appointment = await Appointment.create(
@@ -126,7 +126,7 @@ async def create_appointment(patient_id: int, data: AppointmentCreate) -> Appoin
     await _categories_exist(
         (("measures", m, "category_id"), measure.category_id) for m, measure in enumerate(data.measures)
     )
-    async with in_transaction("default"):
+    async with atomic():
         appointment = await Appointment.create(patient_id=patient_id, date=data.date, notes=data.notes)
         await _create_measures(appointment, data.measures)
     return await get_appointment(patient_id, appointment.id, details=True)
@@ -182,7 +182,7 @@ def patient_measures(patient_id: int, filters: MeasureQuery) -> QuerySet[Measure
 
 
 async def create_category(*, name: str) -> Category:
-    async with in_transaction("default"):
+    async with atomic():
         if await Category.exists(name=name):
             raise Conflict(f"A category named {name!r} exists", code="category_exists")
         return await Category.create(name=name)

@@ -14,11 +14,11 @@ from datetime import datetime
 
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from backend.auth.passwords import PasswordHasher
 from backend.auth.service import check_password_policy, revoke_user_logins, utcnow
 from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.transactions import atomic
 from backend.users.models import Role, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
@@ -91,7 +91,7 @@ async def create_user(
     if min_password_length is not None:
         check_password_policy(password, username=username, min_length=min_password_length, field="password")
     password_hash = await hasher.hash(password)
-    async with in_transaction("default"):
+    async with atomic():
         found = await _roles_named(roles)
         await _refuse_taken(username)
         user = await User.create(
@@ -115,7 +115,7 @@ async def update_user(
     is_active: bool | None = None,
     now: datetime | None = None,
 ) -> User:
-    async with in_transaction("default"):
+    async with atomic():
         await _lock_admins()
         user = await get_user(user_id)
         last_admin = await _is_last_active_admin(user)
@@ -145,7 +145,7 @@ async def update_user(
 
 
 async def delete_user(*, user_id: int, acting_user_id: int) -> User:
-    async with in_transaction("default"):
+    async with atomic():
         await _lock_admins()
         user = await get_user(user_id)
         if user.id == acting_user_id:
@@ -175,7 +175,7 @@ async def set_password(
         )
     user.password_hash = await hasher.hash(password)
     user.password_change_required = password_change_required
-    async with in_transaction("default"):
+    async with atomic():
         await user.save(update_fields=["password_hash", "password_change_required", "updated_at"])
         return await revoke_user_logins(user_id=user.id, reason="password_change")
 
@@ -213,7 +213,7 @@ def roles_with_counts() -> QuerySet[Role]:
 
 
 async def create_role(*, name: str, description: str) -> Role:
-    async with in_transaction("default"):
+    async with atomic():
         if await Role.exists(name=name):
             raise Conflict(f"A role named {name!r} exists", code="role_exists")
         return await Role.create(name=name, description=description)
@@ -227,7 +227,7 @@ async def update_role(*, name: str, description: str) -> Role:
 
 
 async def delete_role(*, name: str) -> Role:
-    async with in_transaction("default"):
+    async with atomic():
         role = await get_role(name)
         if role.built_in:
             raise Conflict(f"The built-in role {name!r} cannot be deleted", code="built_in_role")
