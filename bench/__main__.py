@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench import client, report, wrk
+from bench.audit import Audit
 from bench.scenarios import DEFAULT_SETS, SETS, Background, BackgroundCommand, Scenario, ScenarioSet
 from bench.server import ROOT, Server, running_server
 
@@ -67,6 +68,27 @@ def _warmup_scenario(scenario: Scenario) -> Scenario:
     )
 
 
+class Ledger:
+    """Requests answered by the audited server (variant ""), and how many wrk may have left in flight."""
+
+    def __init__(self) -> None:
+        self.completed = 0
+        self.in_flight_bound = 0
+
+    def add(self, scenario: Scenario, result: wrk.WrkResult | None, connections: int) -> None:
+        if result is not None and scenario.variant == "":
+            self.completed += result.requests
+            self.in_flight_bound += connections
+
+    def add_runs(
+        self, scenario: Scenario, runs: tuple[wrk.WrkResult, wrk.WrkResult | None], connections: int
+    ) -> None:
+        result, background = runs
+        self.add(scenario, result, connections)
+        if isinstance(scenario.background, Background):
+            self.add(scenario, background, scenario.background.connections)
+
+
 def measure(
     servers: Mapping[str, Server], scenario_set: ScenarioSet, args: argparse.Namespace, connections: int
 ) -> report.SetResult:
@@ -80,6 +102,8 @@ def measure(
         return servers[scenario.variant].url
 
     measured = scenario_set.measured
+    audit = Audit(servers[""]) if scenario_set.audit else None
+    ledger = Ledger()
     first_requests = {s.name: client.scenario_status(url(s), s) for s in measured}
     statuses = {name: code for name, (code, _) in first_requests.items()}
     background_statuses = {
@@ -87,6 +111,8 @@ def measure(
         for s in measured
         if isinstance(s.background, Background)
     }
+    ledger.completed += sum(1 for s in measured if s.variant == "")
+    ledger.completed += sum(1 for s in measured if s.variant == "" and isinstance(s.background, Background))
     for scenario in measured:
         where = f" ({scenario.variant})" if scenario.variant else ""
         code, seconds = first_requests[scenario.name]
@@ -100,13 +126,18 @@ def measure(
             log(f"[{name}]   while {scenario.background.command_line} runs")
     if args.warmup > 0:
         for scenario in measured:
-            wrk.run_under_load(
-                url(scenario), _warmup_scenario(scenario), duration=args.warmup, connections=connections
+            warm = _warmup_scenario(scenario)
+            ledger.add_runs(
+                warm,
+                wrk.run_under_load(url(scenario), warm, duration=args.warmup, connections=connections),
+                connections,
             )
     runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in measured}
     background_runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in measured}
     command_runs: dict[str, list[wrk.CommandResult]] = {s.name: [] for s in measured}
     for number in range(1, args.runs + 1):
+        if audit is not None:
+            audit.current_pass = number
         for scenario in measured:
             prefix = f"[{name}] pass {number}/{args.runs} {scenario.name}"
             background: wrk.WrkResult | None = None
@@ -133,6 +164,7 @@ def measure(
                 result, background = wrk.run_under_load(
                     url(scenario), scenario, duration=args.duration, connections=connections
                 )
+                ledger.add_runs(scenario, (result, background), connections)
             runs[scenario.name].append(result)
             log(f"{prefix}: {_describe(result)}")
             if background is not None:
@@ -150,9 +182,12 @@ def measure(
         for s in measured
     )
     extra = ""
+    if audit is not None:
+        extra = audit.report(completed=ledger.completed, in_flight_bound=ledger.in_flight_bound)
+        log(extra)
     if scenario_set.finish is not None:
         log(f"[{name}] final measurements")
-        extra = scenario_set.finish(next(iter(servers.values())), scenario_set)
+        extra += scenario_set.finish(next(iter(servers.values())), scenario_set)
         log(extra)
     first = next(iter(servers.values()))
     return report.SetResult(
@@ -188,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         workers=set_workers,
                         env_overrides=scenario_set.variant_env(variant),
                         seed=scenario_set.seed,
+                        app_module=scenario_set.variant_modules.get(variant, "backend"),
                     )
                 )
                 log(f"{label} server at {server.url}, {server.workers} worker(s)")

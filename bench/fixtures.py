@@ -198,3 +198,21 @@ def seed_users_100k(env: Mapping[str, str]) -> None:
 
 def seed_access_log_1m(env: Mapping[str, str]) -> None:
     seed.seed_access_log(env)
+
+
+def patients_and_token(server: Server) -> Mapping[str, str]:
+    """`user_with_token` (admin and user roles) and a patient to read, `patient_id`; nothing for
+    a server that is not ours (the bare ceiling app needs no setup)."""
+    if server.app_module != "backend":
+        return {}
+    values = user_with_token(server)
+    status, answer = client.request(
+        server.url,
+        "/api/v1/patients",
+        method="POST",
+        body=json.dumps({"name": "Grace", "surname": "Hopper", "birthday": "1906-12-09"}),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {values['access_token']}"},
+    )
+    if status != 201:
+        raise ServerError(f"setup patient answered {status}: {answer[:500]!r}")
+    return {**values, "patient_id": str(json.loads(answer)["id"])}

@@ -62,23 +62,30 @@ class SetResult:
         name = self.scenario_set.reference_scenario.name
         return next(row for row in self.rows if row.scenario.name == name)
 
-    def _ratios(self, row: Row, value: Callable[[WrkResult], float]) -> list[float]:
-        pairs = zip(row.runs, self.reference.runs, strict=True)
+    def row(self, name: str) -> Row:
+        return next(row for row in self.rows if row.scenario.name == name)
+
+    def target_reference(self, row: Row) -> Row:
+        """What `row`'s targets compare it with: its own `target_reference`, else the set's reference."""
+        return self.row(row.scenario.target_reference) if row.scenario.target_reference else self.reference
+
+    def _ratios(self, row: Row, value: Callable[[WrkResult], float], against: Row | None) -> list[float]:
+        pairs = zip(row.runs, (against or self.reference).runs, strict=True)
         return [value(mine) / value(ref) if value(ref) else float("nan") for mine, ref in pairs]
 
-    def ratio(self, row: Row) -> float:
+    def ratio(self, row: Row, against: Row | None = None) -> float:
         """Median over passes of row's req/s divided by the reference's req/s in the same pass."""
-        return statistics.median(self._ratios(row, lambda run: run.requests_per_second))
+        return statistics.median(self.rps_ratios(row, against))
 
-    def p99_ratios(self, row: Row) -> list[float]:
+    def p99_ratios(self, row: Row, against: Row | None = None) -> list[float]:
         """Per pass: row's p99 divided by the reference's p99 in the same pass."""
-        return self._ratios(row, lambda run: run.p99_ms)
+        return self._ratios(row, lambda run: run.p99_ms, against)
 
-    def p99_ratio(self, row: Row) -> float:
-        return statistics.median(self.p99_ratios(row))
+    def p99_ratio(self, row: Row, against: Row | None = None) -> float:
+        return statistics.median(self.p99_ratios(row, against))
 
-    def rps_ratios(self, row: Row) -> list[float]:
-        return self._ratios(row, lambda run: run.requests_per_second)
+    def rps_ratios(self, row: Row, against: Row | None = None) -> list[float]:
+        return self._ratios(row, lambda run: run.requests_per_second, against)
 
 
 def _status(row: Row) -> str:
@@ -155,14 +162,31 @@ def _verdict(met: bool, problems: Sequence[str] = ()) -> str:
 
 def problems(row: Row) -> list[str]:
     """Why `row`'s runs cannot support a verdict: the figures of failed or refused requests say
-    nothing about the scenario (a run whose requests all timed out has a p99 of 0)."""
-    name, found = row.scenario.name, []
-    if row.observed_status != row.scenario.expected_status:
-        found.append(f"{name} answered {row.observed_status}, not {row.scenario.expected_status}")
-    if row.socket_errors:
-        found.append(f"{name} had {row.socket_errors} socket errors")
-    succeeds = row.scenario.expected_status < 400
-    unexpected = sum(run.non_2xx_3xx if succeeds else run.requests - run.non_2xx_3xx for run in row.runs)
+    nothing about the scenario (a run whose requests all timed out has a p99 of 0).
+
+    wrk counts a timeout only when a late answer finally arrives: requests a stalled server never
+    answers are not errors to it, just missing. So a run that completed no request at all is
+    invalid too, and so are the background load's own failures (a load that failed loaded nothing).
+    """
+    found = _run_problems(row.scenario.name, row.scenario.expected_status, row.observed_status, row.runs)
+    load = row.scenario.background
+    if isinstance(load, Background) and row.background_runs:
+        observed = row.background_status if row.background_status is not None else 0
+        name = f"{row.scenario.name}'s background {load.scenario.name}"
+        found += _run_problems(name, load.scenario.expected_status, observed, row.background_runs)
+    return found
+
+
+def _run_problems(name: str, expected: int, observed: int, runs: Sequence[WrkResult]) -> list[str]:
+    found = []
+    if observed != expected:
+        found.append(f"{name} answered {observed}, not {expected}")
+    if errors := sum(run.socket_errors for run in runs):
+        found.append(f"{name} had {errors} socket errors")
+    if empty := [number for number, run in enumerate(runs, 1) if run.requests == 0]:
+        found.append(f"{name} completed no request in pass(es) {', '.join(map(str, empty))}")
+    succeeds = expected < 400
+    unexpected = sum(run.non_2xx_3xx if succeeds else run.requests - run.non_2xx_3xx for run in runs)
     if unexpected:
         found.append(f"{name} had {unexpected} responses with an unexpected status class")
     return found
@@ -171,20 +195,21 @@ def problems(row: Row) -> list[str]:
 def targets(result: SetResult) -> list[str]:
     """One line per scenario target: met or not, on the median and per pass."""
     lines = []
-    reference = result.reference.scenario.name
     for row in result.rows:
         name = row.scenario.name
-        invalid = problems(row) + (problems(result.reference) if row is not result.reference else [])
+        against = result.target_reference(row)
+        reference = against.scenario.name
+        invalid = problems(row) + (problems(against) if row is not against else [])
         if (target := row.scenario.p99_ratio_target) is not None:
-            ratio = result.p99_ratio(row)
-            passes = ", ".join(f"{r:.2f}" for r in result.p99_ratios(row))
+            ratio = result.p99_ratio(row, against)
+            passes = ", ".join(f"{r:.2f}" for r in result.p99_ratios(row, against))
             lines.append(
                 f"- Target: {name} p99 <= {target:g}x {reference} p99. Measured {ratio:.2f}x "
                 f"(median over passes; per pass {passes}): {_verdict(ratio <= target, invalid)}."
             )
         if (target := row.scenario.rps_ratio_target) is not None:
-            ratio = result.ratio(row)
-            passes = ", ".join(f"{r:.2f}" for r in result.rps_ratios(row))
+            ratio = result.ratio(row, against)
+            passes = ", ".join(f"{r:.2f}" for r in result.rps_ratios(row, against))
             lines.append(
                 f"- Target: {name} req/s >= {target:g}x {reference} req/s. Measured {ratio:.2f}x "
                 f"(median over passes; per pass {passes}): {_verdict(ratio >= target, invalid)}."

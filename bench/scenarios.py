@@ -46,6 +46,7 @@ class Scenario:
     variant: str = ""  # which of the set's servers (ScenarioSet.variants) it runs against
     timeout_seconds: float | None = None  # wrk's per-request timeout when not wrk's own 2 s
     wrk: bool = True  # False: too slow for wrk; only the set's finish step requests it (sequentially)
+    target_reference: str = ""  # the scenario its targets compare with; the set's reference when empty
 
     def resolve(self, values: Mapping[str, str]) -> Scenario:
         """This scenario with `$name` placeholders in path, body and headers (and its background's) filled."""
@@ -122,6 +123,11 @@ class ScenarioSet:
     variants: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({"": MappingProxyType({})})
     )
+    # Variants served by another module's `serve` command than `backend` (the bare ceiling app).
+    variant_modules: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # After the passes: the access log's new rows against the requests wrk completed, and the
+    # workers' memory sampled through the passes (on the server of variant "").
+    audit: bool = False
 
     def __post_init__(self) -> None:
         names = [scenario.name for scenario in self.scenarios]
@@ -131,6 +137,9 @@ class ScenarioSet:
             raise ValueError(f"{self.name}: reference {self.reference!r} is not one of {names}")
         if not self.reference_scenario.wrk:
             raise ValueError(f"{self.name}: the reference must be a wrk scenario")
+        references = {s.target_reference for s in self.scenarios if s.target_reference}
+        if references - set(names):
+            raise ValueError(f"{self.name}: unknown target reference(s) {sorted(references - set(names))}")
         unknown = {scenario.variant for scenario in self.scenarios} - set(self.variants)
         if unknown:
             raise ValueError(f"{self.name}: unknown variant(s) {sorted(unknown)}; have {list(self.variants)}")
@@ -320,7 +329,67 @@ LOG_OVERHEAD = ScenarioSet(
     ),
 )
 
-SETS: Mapping[str, ScenarioSet] = MappingProxyType(
-    {s.name: s for s in (ERRORS, AUTH, USERS_100K, ACCESS_LOG_1M, PURGE_1M, LOG_OVERHEAD)}
+PATIENT_BODY = '{"name": "Ada", "surname": "Lovelace", "birthday": "1952-12-10"}'
+CORE = ScenarioSet(
+    name="core",
+    description=(
+        "The template's hot paths on 2 workers against the ceiling: a bare Sanic app with the same "
+        "server settings answering a small JSON, started side by side. Every scenario's ratio is to "
+        "that ceiling in the same pass. Bcrypt at its real cost (BCRYPT_ROUNDS=12)."
+    ),
+    reference="ceiling",
+    server_env=MappingProxyType({"BCRYPT_ROUNDS": "12", "PURGE_SCHEDULE": ""}),
+    workers=2,
+    setup=fixtures.patients_and_token,
+    variants=MappingProxyType({"": MappingProxyType({}), "bare": MappingProxyType({})}),
+    variant_modules=MappingProxyType({"bare": "bench.bare_app"}),
+    audit=True,
+    scenarios=(
+        Scenario("ceiling", "/patient", variant="bare"),
+        Scenario("read", "/api/v1/patients/$patient_id", headers=BEARER, rps_ratio_target=0.35),
+        Scenario("page", "/api/v1/patients?per_page=20", headers=BEARER),
+        Scenario(
+            "create",
+            "/api/v1/patients",
+            method="POST",
+            body=PATIENT_BODY,
+            headers=BEARER | JSON,
+            expected_status=201,
+        ),
+        Scenario(
+            "read_during_logins",
+            "/api/v1/patients/$patient_id",
+            headers=BEARER,
+            background=Background(LOGIN, connections=8, threads=1),
+            p99_ratio_target=2.0,
+            target_reference="read",
+        ),
+        Scenario("legacy_read", "/api/patient/$patient_id", headers=BEARER),
+        Scenario(
+            "bad_token",
+            "/api/v1/patients/$patient_id",
+            headers={"Authorization": "Bearer not-a-token"},
+            expected_status=401,
+            rps_ratio_target=1.0,
+            target_reference="read",
+        ),
+        Scenario(
+            "not_found", "/api/v1/nope", expected_status=404, rps_ratio_target=1.0, target_reference="read"
+        ),
+        Scenario(
+            "invalid_body",
+            "/api/v1/patients",
+            method="POST",
+            body='{"name": ""}',
+            headers=BEARER | JSON,
+            expected_status=422,
+            rps_ratio_target=1.0,
+            target_reference="read",
+        ),
+    ),
 )
-DEFAULT_SETS = ("errors",)
+
+SETS: Mapping[str, ScenarioSet] = MappingProxyType(
+    {s.name: s for s in (CORE, ERRORS, AUTH, USERS_100K, ACCESS_LOG_1M, PURGE_1M, LOG_OVERHEAD)}
+)
+DEFAULT_SETS = ("core",)

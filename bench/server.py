@@ -1,7 +1,12 @@
-"""The server under test: `python -m backend serve` in a subprocess, on a fresh SQLite database."""
+"""The server under test: `python -m backend serve` in a subprocess, on a fresh database.
+
+SQLite in a temp dir by default; with `BENCH_DATABASE_URL` (a PostgreSQL server URL), a throwaway
+database created on that server for the run and dropped after it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import signal
@@ -10,10 +15,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 from bench import client
 
@@ -33,6 +42,7 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
     env: Mapping[str, str]  # the server's environment; `python -m backend` commands for it need the same
+    app_module: str = "backend"  # `python -m <app_module> serve`: ours, or the bench's bare ceiling app
 
 
 def free_port() -> int:
@@ -112,30 +122,63 @@ def migrate(env: Mapping[str, str]) -> None:
     backend(env, "migrate")
 
 
+async def _postgres(admin_url: str, sql: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def fresh_database(tmp: Path) -> Iterator[str]:
+    """A DATABASE_URL nobody else uses: SQLite in `tmp`, or a throwaway PostgreSQL database."""
+    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not admin_url:
+        yield f"sqlite://{tmp}/app.db"
+        return
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_postgres(admin_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    finally:
+        asyncio.run(_postgres(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @contextmanager
 def running_server(
     workers: int = 1,
     env_overrides: Mapping[str, str] | None = None,
     seed: Callable[[Mapping[str, str]], None] | None = None,
+    app_module: str = "backend",
 ) -> Iterator[Server]:
-    """Migrate a fresh database in a temp dir, `seed` it, serve it on a free port; yield once healthy."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+    """Migrate a fresh database, `seed` it, serve it on a free port; yield once healthy."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name, fresh_database(Path(tmp_name)) as url:
         tmp = Path(tmp_name)
-        env = server_env(tmp, env_overrides)
-        migrate(env)
-        if seed is not None:
-            seed(env)
+        env = server_env(tmp, {"DATABASE_URL": url, **(env_overrides or {})})
+        if app_module == "backend":
+            migrate(env)
+            if seed is not None:
+                seed(env)
         port = free_port()
         log = tmp / "server.log"
+        command = [sys.executable, "-m", app_module, "serve", "--port", str(port), "--workers", str(workers)]
         with log.open("wb") as log_file:
             process = subprocess.Popen(
-                [sys.executable, "-m", "backend", "serve", "--port", str(port), "--workers", str(workers)],
+                command,
                 cwd=ROOT,
                 env=env,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
             )
-        server = Server(url=f"http://127.0.0.1:{port}", workers=workers, process=process, log=log, env=env)
+        server = Server(
+            url=f"http://127.0.0.1:{port}",
+            workers=workers,
+            process=process,
+            log=log,
+            env=env,
+            app_module=app_module,
+        )
         try:
             wait_until_ready(server)
             yield server

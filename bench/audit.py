@@ -1,0 +1,107 @@
+"""What a set with `audit` checks through its passes: one access-log row per request, and the
+workers' memory (under a ceiling, not growing from one pass to the next)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from contextlib import closing
+
+import asyncpg
+
+from bench.fixtures import rss_kib, worker_pids
+from bench.server import Server
+
+RSS_LIMIT_MIB = 150.0
+GROWTH_SLACK = 1.05  # a pass's peak may exceed the first pass's by 5% (allocator noise), no more
+SAMPLE_SECONDS = 0.5
+SETTLE_SECONDS = 1.0  # the row count must hold still this long: requests wrk abandoned are done
+
+
+async def _postgres_count(url: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        return int(await connection.fetchval("SELECT COUNT(*) FROM access_log"))
+    finally:
+        await connection.close()
+
+
+def access_log_rows(server: Server) -> int:
+    """Counted in the database directly: a request through the API would add a row itself."""
+    url = server.env["DATABASE_URL"]
+    if url.startswith("sqlite://"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite://"), timeout=30.0)) as db:
+            return int(db.execute("SELECT COUNT(*) FROM access_log").fetchone()[0])
+    return asyncio.run(_postgres_count(url))
+
+
+class Audit:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.rows_before = access_log_rows(server)
+        self.current_pass = 0  # 0: warm-up
+        self.peaks: dict[int, dict[int, int]] = defaultdict(dict)  # pass -> worker pid -> max KiB
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            peaks = self.peaks[self.current_pass]
+            for pid in worker_pids(self.server.process.pid):
+                if (kib := rss_kib(pid)) is not None:
+                    peaks[pid] = max(peaks.get(pid, 0), kib)
+
+    def _settled_rows(self, timeout: float = 30.0) -> int:
+        deadline = time.monotonic() + timeout
+        rows, since = access_log_rows(self.server), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = access_log_rows(self.server)
+            if now != rows:
+                rows, since = now, time.monotonic()
+            elif time.monotonic() - since >= SETTLE_SECONDS:
+                break
+        return rows
+
+    def report(self, *, completed: int, in_flight_bound: int) -> str:
+        """Markdown; `completed` is every request wrk (and the probes) saw answered on this server,
+        `in_flight_bound` how many wrk may have left in flight when its runs stopped."""
+        self._stop.set()
+        self._sampler.join()
+        rows = self._settled_rows() - self.rows_before
+        extra = rows - completed
+        consistent = 0 <= extra <= in_flight_bound
+        verdict = "**met**" if consistent else "**not met**"
+        lines = [
+            "Access log: one row per request (counted in the database before and after the passes):",
+            "",
+            f"- new rows {rows:,}; requests answered to wrk and the probes {completed:,}; difference "
+            f"{extra:+,} (requests still in flight when a wrk run stopped are answered and logged but "
+            f"not counted by wrk: at most {in_flight_bound:,}): {verdict}.",
+            "",
+            "Memory: each worker's peak VmRSS per pass (sampled every 0.5 s; pass 0 is the warm-up):",
+            "",
+            "| pass | " + " | ".join(f"worker {n + 1} MiB" for n in range(self.server.workers)) + " |",
+            "|---|" + "---|" * self.server.workers,
+        ]
+        for number, peaks in sorted(self.peaks.items()):
+            cells = [f"{kib / 1024:.1f}" for _, kib in sorted(peaks.items())]
+            lines.append(f"| {number} | " + " | ".join(cells) + " |")
+        everything = [kib / 1024 for peaks in self.peaks.values() for kib in peaks.values()]
+        measured = [max(p.values()) / 1024 for n, p in sorted(self.peaks.items()) if n > 0 and p]
+        if everything and measured:
+            highest = max(everything)
+            grows = measured[-1] > measured[0] * GROWTH_SLACK
+            lines += [
+                "",
+                f"- Target: every worker under {RSS_LIMIT_MIB:g} MiB. Highest {highest:.1f} MiB: "
+                f"{'**met**' if highest < RSS_LIMIT_MIB else '**not met**'}.",
+                f"- Target: no growth from pass to pass. Peak per pass "
+                f"{', '.join(f'{m:.1f}' for m in measured)} MiB (last within {GROWTH_SLACK:g}x of the "
+                f"first): {'**not met**' if grows else '**met**'}.",
+            ]
+        return "\n".join(lines)
