@@ -13,6 +13,7 @@ from backend.audit.middleware import register_access_log
 from backend.auth.passwords import PasswordHasher
 from backend.auth.tokens import TokenService
 from backend.config import Settings, load_settings
+from backend.cors import register_cors
 from backend.db import register_database
 from backend.docs import register_docs
 from backend.domains import DOMAINS
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     register_docs(app)
     register_database(app, settings)
     register_middleware(app, settings)
+    register_cors(app, settings)
     register_access_log(app, settings)
     register_scheduler(app, settings)
 

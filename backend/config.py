@@ -7,12 +7,37 @@ from enum import StrEnum
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
 INSECURE_SECRETS = {"changethis", "secret", "change-me", "changeme"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def exact_origin(value: str) -> str:
+    """`scheme://host[:port]` as a browser sends it in `Origin`; wildcards, `null` and paths are refused."""
+    refused = ValueError(f"CORS_ORIGINS takes exact origins such as https://app.example, not {value!r}")
+    parts = urlsplit(value.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        raise refused from None
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or not parts.hostname
+        or "*" in value
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise refused
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    suffix = f":{port}" if port is not None and port != DEFAULT_PORTS[parts.scheme] else ""
+    return f"{parts.scheme}://{host}{suffix}"
 
 
 class AppEnv(StrEnum):
@@ -82,15 +107,18 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("cors_origins", mode="after")
+    @classmethod
+    def _exact_origins(cls, value: list[str]) -> list[str]:
+        return [exact_origin(origin) for origin in value]
+
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:
-        if self.app_env is AppEnv.production:
-            if len(self.secret_key.encode()) < MIN_SECRET_BYTES or self.secret_key in INSECURE_SECRETS:
-                raise ValueError(
-                    f"SECRET_KEY must be set to at least {MIN_SECRET_BYTES} random bytes in production"
-                )
-            if "*" in self.cors_origins:
-                raise ValueError("CORS_ORIGINS must list origins explicitly in production, not '*'")
+        weak = len(self.secret_key.encode()) < MIN_SECRET_BYTES or self.secret_key in INSECURE_SECRETS
+        if self.app_env is AppEnv.production and weak:
+            raise ValueError(
+                f"SECRET_KEY must be set to at least {MIN_SECRET_BYTES} random bytes in production"
+            )
         return self
 
     @property
