@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from backend.api import RequestModel, ResponseModel
 from backend.pagination import Page
@@ -13,7 +13,8 @@ TokenState = Literal["active", "blocked", "revoked", "expired"]
 
 # Login accepts any string up to these lengths, so that no 422 tells a valid username from another.
 AnyUsername = Annotated[str, Field(min_length=1, max_length=256)]
-AnyPassword = Annotated[str, Field(min_length=1, max_length=1024)]
+# Kept exactly as typed, spaces included (ASVS 6.2.8): request models strip every other string.
+AnyPassword = Annotated[str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=1024)]
 
 
 class LoginRequest(RequestModel):
@@ -43,7 +44,7 @@ class TokenResponse(ResponseModel):
 
 class PasswordChange(RequestModel):
     current_password: AnyPassword
-    new_password: Annotated[str, Field(min_length=1, max_length=1024)]
+    new_password: AnyPassword
 
 
 class TokenRead(ResponseModel):

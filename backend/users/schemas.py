@@ -10,7 +10,7 @@ from backend.pagination import Page, PageParams
 from backend.users.models import User
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._@-]{3,64}$")]
-Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Password = Annotated[str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=1024)]
 RoleName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,63}$")]
 Description = Annotated[str, Field(max_length=255)]
 
