@@ -6,6 +6,7 @@ import argparse
 import shlex
 import shutil
 import sys
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
@@ -14,14 +15,19 @@ from pathlib import Path
 from bench import client, report, wrk
 from bench.audit import Audit
 from bench.scenarios import DEFAULT_SETS, SETS, Background, BackgroundCommand, Scenario, ScenarioSet
-from bench.server import ROOT, Server, running_server
+from bench.server import ROOT, Server, postgres_admin_url, running_server
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("sets", nargs="*", metavar="SET", help=f"one of {', '.join(SETS)} (default: errors)")
+    parser.add_argument(
+        "sets",
+        nargs="*",
+        metavar="SET",
+        help=f"one of {', '.join(SETS)} (default: core, and core_postgres when BENCH_DATABASE_URL is set)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="passes over every scenario (default 3)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (default 10)")
     parser.add_argument(
@@ -36,7 +42,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per scenario first; 0 skips")
     args = parser.parse_args(argv)
-    args.sets = args.sets or list(DEFAULT_SETS)
+    args.sets = args.sets or [*DEFAULT_SETS, *(["core_postgres"] if postgres_admin_url() else [])]
     unknown = [name for name in args.sets if name not in SETS]
     if unknown:
         parser.error(f"unknown scenario set(s) {', '.join(unknown)}; known: {', '.join(SETS)}")
@@ -69,24 +75,25 @@ def _warmup_scenario(scenario: Scenario) -> Scenario:
 
 
 class Ledger:
-    """Requests answered by the audited server (variant ""), and how many wrk may have left in flight."""
+    """Per server variant: requests wrk (and the status probes) saw answered, and how many wrk may
+    have left in flight (answered and logged by the server, but not counted by wrk)."""
 
     def __init__(self) -> None:
-        self.completed = 0
-        self.in_flight_bound = 0
+        self.completed: dict[str, int] = defaultdict(int)
+        self.in_flight_bound: dict[str, int] = defaultdict(int)
 
-    def add(self, scenario: Scenario, result: wrk.WrkResult | None, connections: int) -> None:
-        if result is not None and scenario.variant == "":
-            self.completed += result.requests
-            self.in_flight_bound += connections
+    def add(self, variant: str, result: wrk.WrkResult | None, connections: int) -> None:
+        if result is not None:
+            self.completed[variant] += result.requests
+            self.in_flight_bound[variant] += connections
 
     def add_runs(
         self, scenario: Scenario, runs: tuple[wrk.WrkResult, wrk.WrkResult | None], connections: int
     ) -> None:
         result, background = runs
-        self.add(scenario, result, connections)
+        self.add(scenario.variant, result, connections)
         if isinstance(scenario.background, Background):
-            self.add(scenario, background, scenario.background.connections)
+            self.add(scenario.variant, background, scenario.background.connections)
 
 
 def measure(
@@ -102,7 +109,11 @@ def measure(
         return servers[scenario.variant].url
 
     measured = scenario_set.measured
-    audit = Audit(servers[""]) if scenario_set.audit else None
+    audits = {
+        variant: Audit(server, variant)
+        for variant, server in servers.items()
+        if scenario_set.audit and server.app_module == "backend"
+    }
     ledger = Ledger()
     first_requests = {s.name: client.scenario_status(url(s), s) for s in measured}
     statuses = {name: code for name, (code, _) in first_requests.items()}
@@ -111,8 +122,8 @@ def measure(
         for s in measured
         if isinstance(s.background, Background)
     }
-    ledger.completed += sum(1 for s in measured if s.variant == "")
-    ledger.completed += sum(1 for s in measured if s.variant == "" and isinstance(s.background, Background))
+    for s in measured:  # the status probes are requests too
+        ledger.completed[s.variant] += 1 + isinstance(s.background, Background)
     for scenario in measured:
         where = f" ({scenario.variant})" if scenario.variant else ""
         code, seconds = first_requests[scenario.name]
@@ -136,7 +147,7 @@ def measure(
     background_runs: dict[str, list[wrk.WrkResult]] = {s.name: [] for s in measured}
     command_runs: dict[str, list[wrk.CommandResult]] = {s.name: [] for s in measured}
     for number in range(1, args.runs + 1):
-        if audit is not None:
+        for audit in audits.values():
             audit.current_pass = number
         for scenario in measured:
             prefix = f"[{name}] pass {number}/{args.runs} {scenario.name}"
@@ -182,9 +193,12 @@ def measure(
         for s in measured
     )
     extra = ""
-    if audit is not None:
-        extra = audit.report(completed=ledger.completed, in_flight_bound=ledger.in_flight_bound)
-        log(extra)
+    for variant, audit in audits.items():
+        text = audit.report(
+            completed=ledger.completed[variant], in_flight_bound=ledger.in_flight_bound[variant]
+        )
+        log(text)
+        extra += text + "\n\n"
     if scenario_set.finish is not None:
         log(f"[{name}] final measurements")
         extra += scenario_set.finish(next(iter(servers.values())), scenario_set)
@@ -224,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         env_overrides=scenario_set.variant_env(variant),
                         seed=scenario_set.seed,
                         app_module=scenario_set.variant_modules.get(variant, "backend"),
+                        database=scenario_set.database,
                     )
                 )
                 log(f"{label} server at {server.url}, {server.workers} worker(s)")

@@ -39,8 +39,9 @@ def access_log_rows(server: Server) -> int:
 
 
 class Audit:
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: Server, variant: str = "") -> None:
         self.server = server
+        self.label = f"server `{variant}`" if variant else "the main server"
         self.rows_before = access_log_rows(server)
         self.current_pass = 0  # 0: warm-up
         self.peaks: dict[int, dict[int, int]] = defaultdict(dict)  # pass -> worker pid -> max KiB
@@ -77,13 +78,16 @@ class Audit:
         consistent = 0 <= extra <= in_flight_bound
         verdict = "**met**" if consistent else "**not met**"
         lines = [
-            "Access log: one row per request (counted in the database before and after the passes):",
+            f"Access log of {self.label}: one row per request (rows counted in the database before and "
+            "after the passes, against the requests wrk reported completed, warm-ups and status probes "
+            "included):",
             "",
             f"- new rows {rows:,}; requests answered to wrk and the probes {completed:,}; difference "
             f"{extra:+,} (requests still in flight when a wrk run stopped are answered and logged but "
             f"not counted by wrk: at most {in_flight_bound:,}): {verdict}.",
             "",
-            "Memory: each worker's peak VmRSS per pass (sampled every 0.5 s; pass 0 is the warm-up):",
+            f"Memory of {self.label}: each worker's peak VmRSS per pass (sampled every 0.5 s; pass 0 is "
+            "the warm-up):",
             "",
             "| pass | " + " | ".join(f"worker {n + 1} MiB" for n in range(self.server.workers)) + " |",
             "|---|" + "---|" * self.server.workers,

@@ -200,19 +200,65 @@ def seed_access_log_1m(env: Mapping[str, str]) -> None:
     seed.seed_access_log(env)
 
 
-def patients_and_token(server: Server) -> Mapping[str, str]:
-    """`user_with_token` (admin and user roles) and a patient to read, `patient_id`; nothing for
-    a server that is not ours (the bare ceiling app needs no setup)."""
-    if server.app_module != "backend":
-        return {}
-    values = user_with_token(server)
+READER_USERNAME = "bench-reader"
+PATIENTS = 50  # made by setup, so that a page of 20 is full
+
+
+def _login(server: Server, username: str, password: str) -> str:
+    body = json.dumps({"username": username, "password": password})
     status, answer = client.request(
         server.url,
-        "/api/v1/patients",
+        "/api/v1/auth/login",
         method="POST",
-        body=json.dumps({"name": "Grace", "surname": "Hopper", "birthday": "1906-12-09"}),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {values['access_token']}"},
+        body=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30.0,
+    )
+    token = json.loads(answer).get("access_token") if status == 200 else None
+    if not isinstance(token, str) or not token:
+        raise ServerError(f"setup login of {username} answered {status}: {answer[:500]!r}")
+    return token
+
+
+def _post(server: Server, path: str, token: str, payload: Mapping[str, object]) -> dict[str, object]:
+    status, answer = client.request(
+        server.url,
+        path,
+        method="POST",
+        body=json.dumps(payload),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        timeout=30.0,
     )
     if status != 201:
-        raise ServerError(f"setup patient answered {status}: {answer[:500]!r}")
-    return {**values, "patient_id": str(json.loads(answer)["id"])}
+        raise ServerError(f"setup POST {path} answered {status}: {answer[:500]!r}")
+    answered: dict[str, object] = json.loads(answer)
+    return answered
+
+
+def patients_and_token(server: Server) -> Mapping[str, str]:
+    """A user with only the role `user` (created by the admin of `user_with_token`), logged in, and
+    PATIENTS patients. `username`, `password` and `access_token` are that user's; `patient_id` the first
+    patient's. Nothing for a server that is not ours (the bare ceiling app needs no setup)."""
+    if server.app_module != "backend":
+        return {}
+    admin = user_with_token(server)
+    password = secrets.token_hex(16)
+    user = {"username": READER_USERNAME, "password": password, "roles": ["user"]}
+    _post(server, "/api/v1/users", admin["access_token"], {**user, "password_change_required": False})
+    token = _login(server, READER_USERNAME, password)
+    patient = _post(
+        server,
+        "/api/v1/patients",
+        token,
+        {"name": "Grace", "surname": "Hopper", "birthday": "1906-12-09"},
+    )
+    for number in range(1, PATIENTS):  # a full page of 20 to list, and more
+        _post(
+            server, "/api/v1/patients", token, {"name": f"Patient {number}", "surname": f"Bench {number:03}"}
+        )
+    return {
+        "username": READER_USERNAME,
+        "password": password,
+        "access_token": token,
+        "patient_id": str(patient["id"]),
+    }

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from string import Template
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bench import fixtures
 
@@ -128,6 +128,9 @@ class ScenarioSet:
     # After the passes: the access log's new rows against the requests wrk completed, and the
     # workers' memory sampled through the passes (on the server of variant "").
     audit: bool = False
+    # Where the servers of variants served by `backend` keep their data: a SQLite file in a temp
+    # dir, or a throwaway database on the PostgreSQL server BENCH_DATABASE_URL names.
+    database: Literal["sqlite", "postgres"] = "sqlite"
 
     def __post_init__(self) -> None:
         names = [scenario.name for scenario in self.scenarios]
@@ -330,12 +333,13 @@ LOG_OVERHEAD = ScenarioSet(
 )
 
 PATIENT_BODY = '{"name": "Ada", "surname": "Lovelace", "birthday": "1952-12-10"}'
+BAD_BEARER = MappingProxyType({"Authorization": "Bearer not-a-token"})
 CORE = ScenarioSet(
     name="core",
     description=(
         "The template's hot paths on 2 workers against the ceiling: a bare Sanic app with the same "
-        "server settings answering a small JSON, started side by side. Every scenario's ratio is to "
-        "that ceiling in the same pass. Bcrypt at its real cost (BCRYPT_ROUNDS=12)."
+        "server settings answering a small JSON (`bench/bare_app.py`), started side by side. Every "
+        "ratio is to that ceiling in the same pass. Bcrypt at its real cost (BCRYPT_ROUNDS=12)."
     ),
     reference="ceiling",
     server_env=MappingProxyType({"BCRYPT_ROUNDS": "12", "PURGE_SCHEDULE": ""}),
@@ -368,7 +372,7 @@ CORE = ScenarioSet(
         Scenario(
             "bad_token",
             "/api/v1/patients/$patient_id",
-            headers={"Authorization": "Bearer not-a-token"},
+            headers=BAD_BEARER,
             expected_status=401,
             rps_ratio_target=1.0,
             target_reference="read",
@@ -389,7 +393,22 @@ CORE = ScenarioSet(
     ),
 )
 
-SETS: Mapping[str, ScenarioSet] = MappingProxyType(
-    {s.name: s for s in (CORE, ERRORS, AUTH, USERS_100K, ACCESS_LOG_1M, PURGE_1M, LOG_OVERHEAD)}
+CORE_POSTGRES = replace(
+    CORE,
+    name="core_postgres",
+    description=CORE.description.replace("side by side.", "side by side, on PostgreSQL.", 1)
+    + " Target for PostgreSQL: read req/s at least 0.25x the ceiling.",
+    database="postgres",
+    scenarios=tuple(
+        replace(scenario, rps_ratio_target=0.25) if scenario.name == "read" else scenario
+        for scenario in CORE.scenarios
+    ),
 )
-DEFAULT_SETS = ("core",)
+
+SETS: Mapping[str, ScenarioSet] = MappingProxyType(
+    {
+        s.name: s
+        for s in (CORE, CORE_POSTGRES, ERRORS, AUTH, USERS_100K, ACCESS_LOG_1M, PURGE_1M, LOG_OVERHEAD)
+    }
+)
+DEFAULT_SETS = ("core",)  # and core_postgres when BENCH_DATABASE_URL is set (see bench/__main__.py)

@@ -1,7 +1,8 @@
 """The server under test: `python -m backend serve` in a subprocess, on a fresh database.
 
-SQLite in a temp dir by default; with `BENCH_DATABASE_URL` (a PostgreSQL server URL), a throwaway
-database created on that server for the run and dropped after it.
+SQLite in a temp dir by default; for a set on PostgreSQL, a throwaway database created for the run
+on the server `BENCH_DATABASE_URL` names (e.g. postgres://postgres@127.0.0.1:5432/postgres) and
+dropped after it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -33,6 +35,9 @@ STOP_TIMEOUT_SECONDS = 30.0
 
 class ServerError(RuntimeError):
     pass
+
+
+Database = Literal["sqlite", "postgres"]
 
 
 @dataclass(frozen=True)
@@ -130,13 +135,20 @@ async def _postgres(admin_url: str, sql: str) -> None:
         await connection.close()
 
 
+def postgres_admin_url() -> str:
+    """BENCH_DATABASE_URL: a PostgreSQL server to make throwaway databases on, or ""."""
+    return os.environ.get("BENCH_DATABASE_URL", "")
+
+
 @contextmanager
-def fresh_database(tmp: Path) -> Iterator[str]:
+def fresh_database(tmp: Path, database: Database) -> Iterator[str]:
     """A DATABASE_URL nobody else uses: SQLite in `tmp`, or a throwaway PostgreSQL database."""
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "")
-    if not admin_url:
+    if database == "sqlite":
         yield f"sqlite://{tmp}/app.db"
         return
+    admin_url = postgres_admin_url()
+    if not admin_url:
+        raise ServerError("a PostgreSQL set needs BENCH_DATABASE_URL (postgres://user@host:5432/postgres)")
     name = f"bench_{uuid.uuid4().hex[:12]}"
     asyncio.run(_postgres(admin_url, f'CREATE DATABASE "{name}"'))
     try:
@@ -151,9 +163,16 @@ def running_server(
     env_overrides: Mapping[str, str] | None = None,
     seed: Callable[[Mapping[str, str]], None] | None = None,
     app_module: str = "backend",
+    database: Database = "sqlite",
 ) -> Iterator[Server]:
-    """Migrate a fresh database, `seed` it, serve it on a free port; yield once healthy."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name, fresh_database(Path(tmp_name)) as url:
+    """Migrate a fresh database, `seed` it, serve it on a free port; yield once healthy.
+
+    Another `app_module` (the bench's bare ceiling app) gets no database of its own."""
+    database = database if app_module == "backend" else "sqlite"
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as tmp_name,
+        fresh_database(Path(tmp_name), database) as url,
+    ):
         tmp = Path(tmp_name)
         env = server_env(tmp, {"DATABASE_URL": url, **(env_overrides or {})})
         if app_module == "backend":
