@@ -27,8 +27,9 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .
 	cd frontend && npm run format
 
+# Not part of `test`: about 5 minutes of load (core; core_postgres too when BENCH_DATABASE_URL is set).
 bench: $(VENV)/.installed-test
-	$(PY) -m bench
+	$(PY) -m bench --runs 3 --duration 8
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
