@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from os import urandom
 
 from sanic import Request
 from sanic.http import Http
@@ -32,7 +32,8 @@ def register_middleware(app: App, settings: Settings) -> None:
         draining = True
 
     async def assign_request_id(request: Request) -> None:
-        request.ctx.request_id = proxy.request_id(request, trusted, uuid4().hex)
+        # 32 random hex digits, like uuid4().hex without building a UUID (3.5 us -> 0.5 us a request).
+        request.ctx.request_id = proxy.request_id(request, trusted, urandom(16).hex())
 
     async def add_headers(request: Request, response: BaseHTTPResponse) -> None:
         headers = response.headers
