@@ -3,6 +3,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from backend.users.models import User
+
 
 class Category(Model):
     id = fields.IntField(primary_key=True)
@@ -25,6 +27,24 @@ class Patient(Model):
 
     class Meta:
         table = "patient"
+
+
+# A client's `Idempotency-Key` on `POST /patients`, per user (see idempotency.py).
+class PatientIdempotencyKey(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=255)
+    request_hash = fields.CharField(max_length=64)
+    patient: fields.ForeignKeyRelation[Patient] = fields.ForeignKeyField(
+        "models.Patient", related_name=False, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "patient_idempotency_key"
+        unique_together = (("user_id", "key"),)
 
 
 class Appointment(Model):

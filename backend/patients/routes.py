@@ -8,7 +8,7 @@ from sanic_ext.extensions.openapi import openapi
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.auth.decorators import require_roles
 from backend.pagination import PageParams, page_of, paginate
-from backend.patients import service
+from backend.patients import idempotency, service
 from backend.patients.models import Appointment, Category, Measure
 from backend.patients.schemas import (
     AppointmentCreate,
@@ -69,10 +69,21 @@ async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
 @openapi.tag("patients")
 @body(PatientCreate)
 @returns(201, PatientRead)
-@returns(422, Problem, "Invalid fields, or an unknown category: nothing is created")
+@returns(422, Problem, "Invalid fields, an unknown category, or an idempotency key reused with another body")
+@openapi.parameter(
+    idempotency.HEADER,
+    str,
+    "header",
+    description="Optional, chosen by the client (a UUID): a retry with the same key and body replays the "
+    "201 instead of creating the patient twice. Scoped to the user.",
+)
 async def create_patient(request: Request, body: PatientCreate) -> HTTPResponse:
     """Create a patient, optionally with appointments and their measures: all or nothing."""
-    patient = await service.create_patient(body)
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    if key is None:
+        patient = await service.create_patient(body)
+    else:
+        patient = await idempotency.create_patient_once(body, user_id=request.ctx.principal.user_id, key=key)
     return created(patient_read(patient), location=f"/api/v1/patients/{patient.id}")
 
 

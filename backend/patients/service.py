@@ -6,7 +6,7 @@ or a measure of another appointment, is not found (404), never silently served.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from tortoise.expressions import Q
@@ -92,8 +92,13 @@ async def _create_measures(appointment: Appointment, measures: Iterable[MeasureC
     )
 
 
-async def create_patient(data: PatientCreate) -> Patient:
-    """Create a patient with their appointments and measures: all of it, or nothing."""
+async def create_patient(
+    data: PatientCreate, *, also: Callable[[Patient], Awaitable[object]] | None = None
+) -> Patient:
+    """Create a patient with their appointments and measures: all of it, or nothing.
+
+    `also` runs in the same transaction, after the patient exists (see idempotency.py).
+    """
     await _categories_exist(
         (("appointments", a, "measures", m, "category_id"), measure.category_id)
         for a, appointment in enumerate(data.appointments)
@@ -106,6 +111,8 @@ async def create_patient(data: PatientCreate) -> Patient:
                 patient=patient, date=appointment_data.date, notes=appointment_data.notes
             )
             await _create_measures(appointment, appointment_data.measures)
+        if also is not None:
+            await also(patient)
     return await get_patient(patient.id, details=True)
 
 

@@ -2048,7 +2048,10 @@ export interface operations {
     "post~patients.create_patient": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, chosen by the client (a UUID): a retry with the same key and body replays the 201 instead of creating the patient twice. Scoped to the user. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2085,7 +2088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields, or an unknown category: nothing is created */
+            /** @description Invalid fields, an unknown category, or an idempotency key reused with another body */
             422: {
                 headers: {
                     [name: string]: unknown;
