@@ -20,6 +20,8 @@ lint: $(VENV)/.installed-test frontend/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -q -c pyproject.toml -r backend examples scripts --severity-level high
+	$(PY) scripts/check_dangers.py
 	cd frontend && npm run lint && npm run typecheck
 
 format: $(VENV)/.installed-test
