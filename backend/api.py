@@ -19,7 +19,7 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from sanic import HTTPResponse, Request
 from sanic_ext.extensions.openapi import openapi
@@ -34,13 +34,26 @@ M = TypeVar("M", bound=BaseModel)
 _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
 
 
-class RequestModel(BaseModel):
+class InputModel(BaseModel):
+    """What a client sends. No text of ours holds a NUL character, and PostgreSQL cannot even
+    compare one, so a NUL anywhere is a 422 rather than a database error."""
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and "\x00" in item for item in items):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class RequestModel(InputModel):
     """Base of request bodies: unknown fields are an error, so no route sets what it does not offer."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class QueryModel(BaseModel):
+class QueryModel(InputModel):
     """Base of query strings: unknown parameters are ignored and never filter anything."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
@@ -101,6 +114,8 @@ def parse_body(request: Request, model: type[M]) -> M:
         raise ValidationFailed(
             "The request body is invalid", errors=validation_errors(error, "body")
         ) from None
+    except OverflowError:
+        raise out_of_range("body") from None
 
 
 def parse_query(request: Request, model: type[M]) -> M:
@@ -119,6 +134,16 @@ def parse_query(request: Request, model: type[M]) -> M:
         raise ValidationFailed(
             "The query string is invalid", errors=validation_errors(error, "query")
         ) from None
+    except OverflowError:
+        raise out_of_range("query") from None
+
+
+def out_of_range(location: str) -> ValidationFailed:
+    """A value that parses but overflows on conversion (a date past year 9999 once moved to UTC)."""
+    return ValidationFailed(
+        f"The {'request body' if location == 'body' else 'query string'} is invalid",
+        errors=[{"loc": [location], "msg": "A value is out of range", "type": "out_of_range"}],
+    )
 
 
 def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:

@@ -62,3 +62,12 @@ def request_id(request: Request, trusted: Sequence[Network], generate: str) -> s
     if sent and trusted and is_trusted(peer_address(request), trusted) and _REQUEST_ID.match(sent):
         return sent
     return generate
+
+
+def header_text(request: Request, name: str) -> str:
+    """A header as text that can be stored: bytes that are not UTF-8, which Sanic keeps as lone
+    surrogates that no database driver encodes, become U+FFFD."""
+    value = request.headers.get(name, "")
+    return (
+        value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if not value.isascii() else value
+    )

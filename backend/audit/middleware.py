@@ -20,7 +20,7 @@ from backend.audit.events import event_of
 from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
 from backend.config import Settings
 from backend.errors import problem
-from backend.proxy import Network, client_ip
+from backend.proxy import Network, client_ip, header_text
 
 MAX_PATH = 2048
 MAX_QUERY = 2048
@@ -57,7 +57,7 @@ def access_row(
         "user_id": principal.user_id if principal else None,
         "username": principal.username.casefold() if principal else None,
         "ip": client_ip(request, trusted)[:MAX_IP],
-        "user_agent": request.headers.get("user-agent", "")[:MAX_USER_AGENT],
+        "user_agent": header_text(request, "user-agent")[:MAX_USER_AGENT],
         "event": event_of(request),
     }
 

@@ -23,7 +23,7 @@ from backend.auth import service
 from backend.auth.service import Client, Principal
 from backend.docs import media, operations
 from backend.errors import PROBLEM_JSON, Forbidden, Unauthorized
-from backend.proxy import client_ip
+from backend.proxy import client_ip, header_text
 
 
 def bearer_token(request: Request) -> str | None:
@@ -37,7 +37,7 @@ def bearer_token(request: Request) -> str | None:
 def client_of(request: Request) -> Client:
     return Client(
         ip=client_ip(request, request.app.ctx.settings.trusted_proxies),
-        user_agent=request.headers.get("user-agent", ""),
+        user_agent=header_text(request, "user-agent"),
     )
 
 

@@ -79,6 +79,8 @@ class TokenService:
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), jti, expires_at)
 
     def decode(self, token: str, *, expected: TokenType) -> Claims:
+        if not token.isascii():  # a JWT is base64url and dots; PyJWT would fail to encode the rest
+            raise InvalidToken("Invalid token")
         try:
             payload = jwt.decode(
                 token,

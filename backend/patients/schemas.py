@@ -17,7 +17,10 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-01:00 is in year 10000 in UTC
+        raise ValueError("out of range once converted to UTC") from None
 
 
 def _past(value: date) -> date:

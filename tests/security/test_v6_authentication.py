@@ -3,19 +3,15 @@ which usernames exist, and guessing is throttled."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from sanic import Sanic
 
-from backend.app import create_app
 from backend.config import Settings
 from tests.auth.helpers import bearer
 from tests.factories import make_user
-from tests.harness import serve_in_process
-from tests.security.conftest import Caller, scan_errors
+from tests.security.conftest import Caller, serving
 
 LOGIN = "/api/v1/auth/login"
 VOLATILE_HEADERS = {"x-request-id", "date", "content-length"}
@@ -152,16 +148,8 @@ async def test_a_failed_login_does_not_tell_whether_the_user_exists(
 @pytest.fixture
 async def strict(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app with small throttling limits."""
-    app: Sanic = create_app(
-        settings.model_copy(
-            update={"login_failures_per_username": 3, "login_failures_per_ip": 8, "login_backoff_seconds": 60}
-        ),
-        name=f"strict_{uuid.uuid4().hex}",
-    )
-    async with (
-        serve_in_process(app) as url,
-        httpx.AsyncClient(base_url=url, event_hooks={"response": [scan_errors]}) as http,
-    ):
+    limits = {"login_failures_per_username": 3, "login_failures_per_ip": 8, "login_backoff_seconds": 60}
+    async with serving(settings, **limits) as http:
         yield http
 
 

@@ -1,0 +1,226 @@
+"""ASVS 5.0 chapter V2, validation: malformed, hostile and out-of-range input is a 4xx, never a 500 or a
+database error (503), on every route that takes it."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.security.conftest import Caller, raw_http, raw_status
+
+JSON = {"content-type": "application/json"}
+MEASURE = '{{"category_id": 1, "marker": "m", "value": {value}, "timestamp": "2024-01-01T00:00:00Z"}}'
+
+
+def patient_with(measure_value: str) -> bytes:
+    measure = MEASURE.format(value=measure_value)
+    return (
+        '{"name": "a", "surname": "b", "appointments": '
+        f'[{{"date": "2024-01-01T00:00:00Z", "measures": [{measure}]}}]}}'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"[" * 10_000 + b"]" * 10_000, id="10k-nested-arrays"),
+        pytest.param(b'{"a":' * 10_000 + b"1" + b"}" * 10_000, id="10k-nested-objects"),
+        pytest.param(b'{"name": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", id="10k-nested-in-a-field"),
+        pytest.param(b'{"name": "\xff\xfe", "surname": "b"}', id="invalid-utf8"),
+        pytest.param(b'{"name": "\xc0\xaf", "surname": "b"}', id="overlong-utf8"),
+        pytest.param(b'{"name": "a\\ud800", "surname": "b"}', id="lone-surrogate-escape"),
+        pytest.param(b'{"name": "a", "surname": "b"', id="truncated"),
+        pytest.param(patient_with("1" + "0" * 5000), id="5000-digit-number"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+async def test_malformed_json_is_400(client: httpx.AsyncClient, user: Caller, body: bytes) -> None:
+    """ASVS 2.2.1, 1.5.3: what does not parse as JSON (deep nesting, bad UTF-8) is 400, cheaply."""
+    response = await client.post("/api/v1/patients", content=body, headers={**user.headers, **JSON})
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(patient_with("1e400"), id="float-overflowing-to-infinity"),
+        pytest.param(patient_with("1e13"), id="float-above-the-range"),
+        pytest.param(patient_with('"NaN"'), id="NaN-as-a-string"),
+        pytest.param(patient_with("NaN"), id="NaN"),
+        pytest.param(patient_with("Infinity"), id="Infinity"),
+        pytest.param(patient_with("-Infinity"), id="-Infinity"),
+        pytest.param(
+            b'{"name": "a", "surname": "b", "appointments": [{"date": "2024-01-01T00:00:00Z", "measures": '
+            b'[{"category_id": 99999999999999999999999, "marker": "m", "value": 1, '
+            b'"timestamp": "2024-01-01T00:00:00Z"}]}]}',
+            id="id-beyond-the-database-integers",
+        ),
+        pytest.param(b'{"name": "' + b"n" * 101 + b'", "surname": "b"}', id="too-long"),
+        pytest.param(b'{"name": "a", "surname": "b", "birthday": "2999-01-01"}', id="birthday-in-the-future"),
+        pytest.param(b'{"name": "a", "surname": "b", "birthday": "0001-01-01"}', id="birthday-before-1850"),
+        pytest.param(
+            b'{"name": "a", "surname": "b", "appointments": [{"date": "9999-12-31T23:59:59-14:00"}]}',
+            id="date-past-year-9999-in-utc",
+        ),
+        pytest.param(
+            b'{"name": "a", "surname": "b", "appointments": [{"date": "0001-01-01T00:00:00+14:00"}]}',
+            id="date-before-year-1-in-utc",
+        ),
+        pytest.param(b'{"name": "a\\u0000b", "surname": "b"}', id="NUL-character"),
+        pytest.param(b'{"name": "a", "surname": "b", "comments": "\\u0000"}', id="NUL-in-free-text"),
+        pytest.param(b'["name", "surname"]', id="not-an-object"),
+        pytest.param(b'{"name": 1, "surname": true}', id="wrong-types"),
+    ],
+)
+async def test_out_of_range_values_are_422(client: httpx.AsyncClient, user: Caller, body: bytes) -> None:
+    """ASVS 2.2.1: numbers (NaN and infinities included), dates and text outside what the domain allows
+    are 422 naming the field.
+    (Dates past 9999 once moved to UTC were a 500, and NUL characters a 503 on PostgreSQL.)"""
+    response = await client.post("/api/v1/patients", content=body, headers={**user.headers, **JSON})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"]
+    assert (await client.get("/api/v1/patients", headers=user.headers)).json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/patients/99999999999999999999",
+        "/api/v1/patients/2147483648",
+        "/api/v1/patients/-2147483649",
+        "/api/v1/patients/1/appointments/99999999999999999999",
+        "/api/v1/patients/1/appointments/1/measures/99999999999999999999",
+        "/api/v1/patients/99999999999999999999/measures",
+        "/api/patient/99999999999999999999",
+    ],
+)
+async def test_ids_beyond_the_database_integers_are_404(
+    client: httpx.AsyncClient, user: Caller, path: str
+) -> None:
+    """ASVS 2.2.1: a path id the database cannot hold names nothing (it was a 500 on SQLite and a 503
+    on PostgreSQL)."""
+    assert (await client.get(path, headers=user.headers)).status_code == 404
+
+
+async def test_user_ids_beyond_the_database_integers_are_404(
+    client: httpx.AsyncClient, admin: Caller
+) -> None:
+    """ASVS 2.2.1, as above, on the admin routes."""
+    for method in ("GET", "PATCH", "DELETE"):
+        response = await client.request(
+            method,
+            "/api/v1/users/99999999999999999999",
+            json={} if method == "PATCH" else None,
+            headers=admin.headers,
+        )
+        assert response.status_code == 404
+
+
+async def list_routes(client: httpx.AsyncClient) -> list[str]:
+    """Every list the OpenAPI document declares (a GET taking `sort`), with ids that need not exist."""
+    document = (await client.get("/api/v1/openapi.json")).json()
+    return sorted(
+        re.sub(r"\{\w+\}", "1", path)
+        for path, item in document["paths"].items()
+        if any(p["name"] == "sort" for p in item.get("get", {}).get("parameters", []))
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sort=password_hash",
+        "sort=name;DROP TABLE patient",
+        "sort=-",
+        "sort=id,",
+        "sort=(SELECT 1)",
+        "page=0",
+        "page=1000001",
+        "page=1e3",
+        "per_page=101",
+        "per_page=-1",
+        "page=99999999999999999999999",
+        "sort=%00",
+    ],
+)
+async def test_bad_paging_and_sorting_are_422_on_every_list(
+    client: httpx.AsyncClient, admin: Caller, query: str
+) -> None:
+    """ASVS 2.2.1: sorting only by the documented allowlist, pages within bounds, on every list route."""
+    patient = {"name": "a", "surname": "b", "appointments": [{"date": "2024-01-01T00:00:00Z"}]}
+    created = (await client.post("/api/v1/patients", json=patient, headers=admin.headers)).json()
+    assert (created["id"], created["appointments"][0]["id"]) == (1, 1)  # the ids list_routes puts in paths
+    lists = await list_routes(client)
+    assert len(lists) >= 8, lists
+    wrong = []
+    for path in lists:
+        response = await client.get(f"{path}?{query}", headers=admin.headers)
+        if response.status_code != 422:
+            wrong.append((path, response.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/patients", "/api/v1/users", "/api/v1/roles", "/api/v1/categories"])
+async def test_nul_in_a_search_is_422(client: httpx.AsyncClient, admin: Caller, path: str) -> None:
+    """ASVS 2.2.1: a NUL character in a filter was a 503 on PostgreSQL."""
+    for query in ("q=a%00b", "role=%00", "sort=name%00"):
+        assert (await client.get(f"{path}?{query}", headers=admin.headers)).status_code in {422, 200}
+    assert (await client.get(f"{path}?sort=%00", headers=admin.headers)).status_code == 422
+    if path in {"/api/v1/patients", "/api/v1/users"}:
+        assert (await client.get(f"{path}?q=a%00b", headers=admin.headers)).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=9999-12-31T23:59:59-14:00",
+        "until=0001-01-01T00:00:00%2B14:00",
+        "since=99999-01-01",
+        "status=6xx",
+        "status=99999999999999999999",
+        "user_id=99999999999999999999",
+        "method=%00",
+        "path=/a%00b",
+        "username=a%00",
+        "ip=%00",
+    ],
+)
+async def test_bad_access_log_filters_are_422(client: httpx.AsyncClient, admin: Caller, query: str) -> None:
+    """ASVS 2.2.1: the access-log filters, on the list, the export and the stats."""
+    for path in ("/api/v1/access-log", "/api/v1/access-log/export", "/api/v1/access-log/stats"):
+        response = await client.get(f"{path}?{query}", headers=admin.headers)
+        assert response.status_code in {422, 200}, (path, query, response.status_code)
+        if path != "/api/v1/access-log/stats" or query.startswith(("since", "until")):
+            assert response.status_code == 422, (path, query)
+
+
+async def test_a_non_utf8_user_agent_is_served_and_logged(client: httpx.AsyncClient, admin: Caller) -> None:
+    """ASVS 2.2.1, 16.3.3: a header that is not UTF-8 is stored with U+FFFD in place of the bad bytes.
+    It was a 503 (the access log could not store it), after the handler had already acted."""
+    request = (
+        b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + admin.access_token.encode()
+        + b"\r\nUser-Agent: caf\xc3\xa9 \xff\xfe bot\r\nConnection: close\r\n\r\n"
+    )
+    assert raw_status(await raw_http(str(client.base_url), request)) == 200
+    rows = (await client.get("/api/v1/access-log?path=/api/v1/auth/me", headers=admin.headers)).json()[
+        "items"
+    ]
+    assert rows[0]["user_agent"] == "café \ufffd\ufffd bot"
+
+
+@pytest.mark.parametrize("where", ["authorization", "cookie"])
+async def test_a_non_ascii_token_is_401(client: httpx.AsyncClient, where: str) -> None:
+    """ASVS 2.2.1: a token with bytes that are not ASCII (no JWT has any) is refused, not a 500."""
+    header = (
+        b"Authorization: Bearer abc\xff.def.ghi"
+        if where == "authorization"
+        else b"Cookie: refresh_token=abc\xff.d.e"
+    )
+    path = b"/api/v1/auth/me" if where == "authorization" else b"/api/v1/auth/refresh"
+    method = b"GET" if where == "authorization" else b"POST"
+    request = method + b" " + path + b" HTTP/1.1\r\nHost: x\r\n" + header + b"\r\nConnection: close\r\n\r\n"
+    assert raw_status(await raw_http(str(client.base_url), request)) == 401
