@@ -41,7 +41,7 @@ from backend.patients.schemas import (
     patient_read,
 )
 
-bp = Blueprint("legacy", url_prefix="/api")
+bp = Blueprint("legacy", url_prefix="/api", strict_slashes=True)  # the template's paths end in "/"
 
 MESSAGES = {
     "token_expired": "Token has expired",
