@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# The admin console is built in a node stage; the server runs from a slim Python stage as a
-# non-root user, configured only through the environment (see the README's Configuration).
+# The admin console is built in a node stage and the project installed in a build stage; the final
+# stage has Python and the installed virtualenv only (no compilers, no node, no pip cache) and runs
+# as an unprivileged user, configured only through the environment: see docs/production.md.
 
 FROM node:20-bookworm-slim AS console
 WORKDIR /src/frontend
@@ -25,18 +26,20 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000 \
     WORKERS=2 \
     DATA_DIR=/var/lib/app \
-    FRONTEND_DIST=/app/frontend/dist
-RUN useradd --system --uid 10001 --home-dir /app app \
-    && mkdir -p /var/lib/app && chown app /var/lib/app
+    FRONTEND_DIST=/app/frontend/dist \
+    MIGRATIONS_DIR=/app/migrations
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app \
+    && mkdir -p /var/lib/app && chown app:app /var/lib/app
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=console /src/frontend/dist frontend/dist
 COPY migrations/ migrations/
-COPY aerich.ini aerich-postgres.ini ./
-USER app
+USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/readyz\", timeout=2)"]
-# Migrations are applied on start; with several replicas, run `python -m backend migrate` once
-# as a release step instead and start the replicas with `python -m backend serve`.
+# Migrations are applied on start. With several replicas, run `python -m backend migrate` once as a
+# release step instead (`docker compose run --rm app python -m backend migrate`) and start the
+# replicas with `python -m backend serve`.
 CMD ["sh", "-c", "python -m backend migrate && exec python -m backend serve"]

@@ -31,6 +31,7 @@ from backend.migrate import apply_migrations, make_migrations
 from backend.patients.demo import seed_demo
 from backend.users import service as users
 from backend.users.models import User
+from backend.watchdog import gave_up
 
 T = TypeVar("T")
 
@@ -61,7 +62,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         f"Serving http://{shown}:{port}/  (API /api/v1, docs /api/v1/docs), {workers} worker(s)", flush=True
     )
     Sanic.serve(primary=app, app_loader=loader)
-    return 0
+    return 3 if gave_up(app) else 0
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

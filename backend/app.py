@@ -23,6 +23,7 @@ from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
 from backend.middleware import register_middleware
 from backend.spa import register_spa
+from backend.watchdog import register_watchdog
 
 API_PREFIX = "/api/v1"
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     register_cors(app, settings)
     register_access_log(app, settings)
     register_scheduler(app, settings)
+    register_watchdog(app)
 
     app.blueprint(health.bp)
     app.blueprint(legacy_routes.bp)

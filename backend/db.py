@@ -19,8 +19,19 @@ from backend.config import Settings
 from backend.domains import DOMAINS
 
 MODEL_MODULES = [*(f"{domain}.models" for domain in DOMAINS), "aerich.models"]
-MIGRATIONS_ROOT = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _migrations_root() -> Path:
+    """MIGRATIONS_DIR, else the checkout's `migrations/`, else `./migrations` (an installed package)."""
+    if configured := os.environ.get("MIGRATIONS_DIR"):
+        return Path(configured).resolve()
+    beside_package = Path(__file__).resolve().parent.parent / "migrations"
+    return beside_package if beside_package.is_dir() else Path("migrations").resolve()
+
+
+MIGRATIONS_ROOT = _migrations_root()
 SQLITE_ENGINE = "backend.sqlite_engine"
+POSTGRES_ENGINE = "backend.postgres_engine"
 
 Dialect = Literal["sqlite", "postgres"]
 
@@ -83,8 +94,12 @@ def _postgres_connection(url: str, settings: Settings) -> dict[str, Any]:
     credentials = connection["credentials"]
     credentials.setdefault("minsize", settings.db_pool_min)
     credentials.setdefault("maxsize", settings.db_pool_max)
+    # DB_TIMEOUT_SECONDS bounds the wait for a new connection and for a free one from the pool;
+    # a statement may run longer, up to `command_timeout`. Past either, the request gets a 503.
     credentials.setdefault("timeout", settings.db_timeout_seconds)
+    credentials.setdefault("acquire_timeout", settings.db_timeout_seconds)
     credentials.setdefault("command_timeout", max(settings.db_timeout_seconds * 6, 30.0))
+    connection["engine"] = POSTGRES_ENGINE
     return connection
 
 

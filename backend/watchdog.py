@@ -1,0 +1,102 @@
+"""Restart HTTP workers that die, which Sanic's manager does not do by itself.
+
+Sanic 25.12's manager notices a worker that exits (it marks it FAILED in the shared worker
+state) but does not start another: after a `kill -9`, or the kernel's OOM killer, a host
+serves on with fewer workers, or none. The watchdog is a process the manager runs next to
+the workers (`app.manager.manage`, like Sanic's own reloader): it reads the shared worker
+state and asks the manager to restart a failed worker through the monitor pipe, the same
+message a worker sends for `app.m.restart()`. The manager handles it in its own loop.
+
+A worker that keeps dying at once is not restarted forever: after `MAX_RESTARTS` within
+`WINDOW_SECONDS` the watchdog asks the manager to stop, and `serve` exits with status 3 so that
+the supervisor (systemd, Docker, Kubernetes) sees a crash loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections import defaultdict, deque
+from collections.abc import Mapping
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
+from types import FrameType
+from typing import Any
+
+from backend.app_types import App
+
+logger = logging.getLogger("backend.watchdog")
+
+NAME = "Watchdog"
+POLL_SECONDS = 0.2
+MAX_RESTARTS = 5
+WINDOW_SECONDS = 60.0
+SERVER_PREFIX = "Sanic-Server-"
+
+
+class Watchdog:
+    def __init__(
+        self, publisher: Connection, worker_state: Mapping[str, Any], gave_up: Synchronized[int]
+    ) -> None:
+        self.publisher = publisher
+        self.worker_state = worker_state
+        self.gave_up = gave_up
+        self.running = True
+        self.restarts: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.requested: dict[str, int] = {}  # worker -> its start count when a restart was asked
+
+    def __call__(self) -> None:
+        signal.signal(signal.SIGINT, self.stop)
+        signal.signal(signal.SIGTERM, self.stop)
+        while self.running:
+            try:
+                self.check()
+            except (BrokenPipeError, ConnectionError, EOFError):
+                return  # the main process is gone or going: nothing left to watch
+            time.sleep(POLL_SECONDS)
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        self.running = False
+
+    def failed_workers(self) -> dict[str, dict[str, Any]]:
+        return {
+            name: state
+            for name, state in dict(self.worker_state).items()
+            if name.startswith(SERVER_PREFIX) and state.get("state") == "FAILED"
+        }
+
+    def check(self) -> None:
+        now = time.monotonic()
+        for name, state in self.failed_workers().items():
+            starts = int(state.get("starts", 0))
+            if not self.running or self.requested.get(name) == starts:
+                continue  # asked already: the manager has not got to it yet
+            recent = self.restarts[name]
+            while recent and now - recent[0] > WINDOW_SECONDS:
+                recent.popleft()
+            if len(recent) >= MAX_RESTARTS:
+                logger.error("worker %s died %d times in %.0fs: stopping", name, len(recent), WINDOW_SECONDS)
+                self.gave_up.value = 1
+                self.publisher.send("__TERMINATE__")
+                self.running = False
+                return
+            recent.append(now)
+            self.requested[name] = starts
+            logger.error("worker %s (pid %s) died: restarting it", name, state.get("pid"))
+            self.publisher.send(f"{name}:")
+
+
+def register_watchdog(app: App) -> None:
+    @app.main_process_ready
+    async def start_watchdog(app: App, _: Any) -> None:
+        manager = app.manager
+        app.ctx.watchdog_gave_up = manager.context.Value("b", 0)
+        watchdog = Watchdog(manager.monitor_publisher, manager.worker_state, app.ctx.watchdog_gave_up)
+        manager.manage(NAME, watchdog, {})
+
+
+def gave_up(app: App) -> bool:
+    """After `Sanic.serve` returns: whether the watchdog stopped the server over a crash loop."""
+    flag = getattr(app.ctx, "watchdog_gave_up", None)
+    return flag is not None and bool(flag.value)

@@ -1,0 +1,165 @@
+"""Faults against a live server, each bounded in time: a worker killed mid-load, PostgreSQL gone and
+back. (SIGTERM mid-load: tests/audit/test_access_log_live.py, and
+the end of the kill -9 test below, which stops the server while writes are in flight.)"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from backend.audit.models import AccessLog
+from backend.config import Settings
+from backend.patients.models import Patient, PatientIdempotencyKey
+from tests.conftest import requires_postgres
+from tests.factories import make_user
+from tests.harness import eventually, live_server, server_env
+from tests.production.helpers import bearer, log_in, request, serving_workers
+from tests.tcp_proxy import TcpProxy
+
+pytestmark = [pytest.mark.live, pytest.mark.usefixtures("db")]
+PATIENTS = "/api/v1/patients"
+
+
+class Writers:
+    """Clients creating patients, each retrying with its idempotency key until it gets its 201."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        self.url, self.headers = url, headers
+        self.acked: dict[str, tuple[int, str]] = {}  # key -> (patient id, request id)
+        self.stop = asyncio.Event()
+
+    async def client(self, n: int) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=10) as http:
+            while not self.stop.is_set():
+                key = str(uuid.uuid4())
+                body = {"name": f"Writer {n}", "surname": key[:8]}
+                while not self.stop.is_set():
+                    try:
+                        response = await http.post(
+                            PATIENTS, json=body, headers={**self.headers, "Idempotency-Key": key}
+                        )
+                    except httpx.TransportError:
+                        continue  # the answer was lost: the same key again
+                    if response.status_code == 201:
+                        self.acked[key] = (response.json()["id"], response.headers["x-request-id"])
+                        break
+                    assert response.status_code == 503, response.text
+
+    def run(self, clients: int = 6) -> asyncio.Future[list[None]]:
+        return asyncio.gather(*(self.client(n) for n in range(clients)))
+
+
+async def test_kill_9_of_a_worker_loses_no_acknowledged_write_and_the_worker_comes_back(
+    settings: Settings, tmp_path: Path
+) -> None:
+    await make_user("nurse")
+    log = tmp_path / "server.log"
+    with live_server(server_env(settings), workers=2, log=log) as (url, process):
+        writers = Writers(url, bearer(await log_in(url, "nurse")))
+        load = writers.run()
+        try:
+            outcome = await kill_a_worker_then_stop(writers, process)
+        finally:
+            writers.stop.set()
+            await asyncio.wait_for(load, 20)
+
+    exit_code, stopped_within, before, after = outcome
+    assert exit_code == 0
+    assert stopped_within < settings.shutdown_timeout_seconds + 2
+    assert len(after) == 2
+    assert len(after - before) == 1, "the killed worker was replaced by a new process"
+    assert "died: restarting it" in log.read_text()
+    stored = dict(await PatientIdempotencyKey.all().values_list("key", "patient_id"))
+    assert {key: patient for key, (patient, _) in writers.acked.items()}.items() <= stored.items()
+    assert await Patient.all().count() == len(stored), "one patient per key, never two"
+    logged = set(await AccessLog.all().values_list("request_id", flat=True))
+    assert {request_id for _, request_id in writers.acked.values()} <= logged
+    if settings.is_sqlite:
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite://")) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def kill_a_worker_then_stop(
+    writers: Writers, process: subprocess.Popen[bytes]
+) -> tuple[int, float, set[int], set[int]]:
+    await eventually(lambda: len(writers.acked) >= 40)
+    before = set(serving_workers(process.pid))
+    os.kill(min(before), signal.SIGKILL)
+
+    def replaced() -> bool:
+        now = set(serving_workers(process.pid))
+        return len(now) == 2 and min(before) not in now
+
+    await eventually(replaced, within=15)
+    after = set(serving_workers(process.pid))
+    acked_at_restart = len(writers.acked)
+    await eventually(lambda: len(writers.acked) >= acked_at_restart + 40)  # the new worker serves too
+
+    process.send_signal(signal.SIGTERM)  # and stop while writes are in flight
+    started = time.monotonic()
+    exit_code = await asyncio.to_thread(process.wait, 20)
+    return exit_code, time.monotonic() - started, before, after
+
+
+def through(proxy: TcpProxy, database_url: str) -> str:
+    target = urlsplit(database_url)
+    return target._replace(netloc=f"{target.username}@127.0.0.1:{proxy.port}").geturl()
+
+
+async def timed(url: str, method: str, path: str, **headers: str) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = await request(url, method, path, **headers)
+    return response, time.monotonic() - started
+
+
+def assert_503_problem(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "1"
+
+
+@requires_postgres
+async def test_postgres_unreachable_then_back_gives_quick_503s_and_recovers_without_restart(
+    settings: Settings,
+) -> None:
+    await make_user("nurse")
+    target = urlsplit(settings.database_url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    await proxy.start()
+    env = {
+        **server_env(settings),
+        "DATABASE_URL": through(proxy, settings.database_url),
+        "DB_TIMEOUT_SECONDS": "1",
+    }
+    try:
+        with live_server(env, workers=1) as (url, process):
+            workers = serving_workers(process.pid)
+            nurse = bearer(await log_in(url, "nurse"))
+            assert (await request(url, "GET", PATIENTS, **nurse)).status_code == 200
+            await proxy.cut()
+            for path in (PATIENTS, "/readyz"):
+                response, took = await timed(url, "GET", path, **nurse)
+                assert_503_problem(response)
+                assert took < 5
+            assert (await request(url, "GET", "/healthz")).status_code == 200
+            await proxy.start()
+
+            async def serving() -> bool:
+                return (await request(url, "GET", PATIENTS, **nurse)).status_code == 200
+
+            await eventually(serving, within=15)
+            assert (await request(url, "GET", "/readyz")).status_code == 200
+            assert process.poll() is None
+            assert serving_workers(process.pid) == workers, "recovered in place, no worker restarted"
+    finally:
+        await proxy.cut()
