@@ -254,7 +254,10 @@ def patients_and_token(server: Server) -> Mapping[str, str]:
     )
     for number in range(1, PATIENTS):  # a full page of 20 to list, and more
         _post(
-            server, "/api/v1/patients", token, {"name": f"Patient {number}", "surname": f"Bench {number:03}"}
+            server,
+            "/api/v1/patients",
+            token,
+            {"name": f"Patient {number}", "surname": f"Bench {number:03}", "birthday": "1970-01-01"},
         )
     return {
         "username": READER_USERNAME,
