@@ -214,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         log("wrk is not installed: apt-get install -y wrk")
         return 2
+    if not postgres_admin_url() and any(SETS[name].database == "postgres" for name in args.sets):
+        log("a PostgreSQL set needs BENCH_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+        return 2
     info = report.machine_info(wrk.version())
     results = []
     workers = f"{args.workers} server worker(s)" if args.workers else "each set's own server worker count"
