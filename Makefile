@@ -31,7 +31,7 @@ format: $(VENV)/.installed-test
 
 # Not part of `test`: about 5 minutes of load (core; core_postgres too when BENCH_DATABASE_URL is set).
 bench: $(VENV)/.installed-test
-	$(PY) -m bench --runs 3 --duration 8
+	$(PY) -m bench --runs 5 --duration 5
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
