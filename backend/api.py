@@ -14,12 +14,12 @@ models describe the route in the OpenAPI document, so the docs cannot drift.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from functools import wraps
 from http import HTTPStatus
-from typing import Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from sanic import HTTPResponse, Request
 from sanic_ext.extensions.openapi import openapi
@@ -47,10 +47,20 @@ class InputModel(BaseModel):
         return value
 
 
-class RequestModel(InputModel):
-    """Base of request bodies: unknown fields are an error, so no route sets what it does not offer."""
+T = TypeVar("T")
+if TYPE_CHECKING:
+    Omittable = Annotated[T | None, "absent"]
+else:
+    # A field of a partial update (default None): leave it out to keep the value. Its type is not
+    # optional, so an explicit null is refused (the column holds none), and the document says so.
+    Omittable = Annotated[T, "absent"]
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+class RequestModel(InputModel):
+    """Base of request bodies: unknown fields are an error, so no route sets what it does not offer;
+    types are strict, so `0` is not `false` nor `false` a number (JSON's strings still make dates)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class QueryModel(InputModel):
@@ -97,6 +107,29 @@ def _error_entry(detail: ErrorDetails, location: str) -> dict[str, Any]:
     return {"loc": [location, *detail["loc"]], "msg": detail["msg"], "type": detail["type"]}
 
 
+_NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+
+
+def _iso_text(value: object) -> object:
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.match(value)):
+        raise ValueError("must be an ISO 8601 string")
+    return value
+
+
+def _json_integer(value: object) -> object:
+    if isinstance(value, bool | str):
+        raise ValueError("must be an integer")
+    return value
+
+
+# JSON Schema counts 26.0 as an integer, so a strict body takes it too (with `Field(strict=False)`
+# beside it); a string or a boolean is not one.
+JsonInteger = BeforeValidator(_json_integer)
+
+# Dates and times are ISO 8601 text, as the document says; pydantic alone also reads 0 or "0.5" as Unix time.
+IsoText = BeforeValidator(_iso_text)
+
+
 def parse_body(request: Request, model: type[M]) -> M:
     content_type = request.headers.get("content-type", "")
     if not _JSON_CONTENT_TYPE.match(content_type):
@@ -119,15 +152,17 @@ def parse_body(request: Request, model: type[M]) -> M:
 
 
 def parse_query(request: Request, model: type[M]) -> M:
+    # A blank value (`?until=`) is a value, and is validated: not a date, so 422 rather than ignored.
+    args = request.get_args(keep_blank_values=True)
     values: dict[str, Any] = {}
     for name, field in model.model_fields.items():
         key = field.alias or name
-        if key not in request.args:
+        if key not in args:
             continue
         is_list = get_origin(field.annotation) is list or any(
             get_origin(arg) is list for arg in get_args(field.annotation)
         )
-        values[key] = request.args.getlist(key) if is_list else request.args.get(key)
+        values[key] = args.getlist(key) if is_list else args.get(key)
     try:
         return model.model_validate(values)
     except ValidationError as error:
@@ -161,8 +196,15 @@ def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
     return decorator
 
 
-def query(model: type[QueryModel]) -> Callable[[Handler], Handler]:
-    """Validate the query string against `model` and pass it to the handler as `query`."""
+def sort_pattern(allowed: Collection[str]) -> str:
+    """The `sort` values `backend.pagination.order_by` accepts: allowed names, `-` for descending."""
+    name = "(?:" + "|".join(re.escape(field) for field in sorted(allowed)) + ")"
+    return rf"^\s*(?:-?{name}\s*(?:,\s*-?{name}\s*)*)?$"
+
+
+def query(model: type[QueryModel], *, sort: Collection[str] | None = None) -> Callable[[Handler], Handler]:
+    """Validate the query string against `model` and pass it to the handler as `query`; `sort`
+    documents the fields a list can be sorted by (paginate checks them)."""
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
@@ -172,6 +214,9 @@ def query(model: type[QueryModel]) -> Callable[[Handler], Handler]:
         carry_operation(handler, wrapper)
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, prop in schema.get("properties", {}).items():
+            if name == "sort" and sort is not None:
+                prop = {"type": "string", "maxLength": 200, "pattern": sort_pattern(sort)}
+                prop["description"] = f"Comma-separated, `-` for descending: {', '.join(sorted(sort))}"
             parameter = Parameter(
                 name, RawSchema(prop), location="query", required=name in schema.get("required", [])
             )

@@ -89,15 +89,45 @@ def referenced_components(document: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(found.items()))
 
 
+# What backend.api answers for any route that takes a body, a query string or an id in its path.
+BODY_ERRORS = {
+    "400": "The body is not valid JSON",
+    "413": "The body is too large",
+    "415": "The body is not JSON (Content-Type)",
+    "422": "The body is invalid",
+}
+QUERY_ERRORS = {"422": "The query string is invalid"}
+PATH_ERRORS = {"404": "Not Found"}
+
+
+def standard_errors(path: str, operation: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if "requestBody" in operation:
+        errors |= BODY_ERRORS
+    if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+        errors |= QUERY_ERRORS
+    if "{" in path:
+        errors |= PATH_ERRORS
+    return errors
+
+
 def finish_document(document: dict[str, Any]) -> dict[str, Any]:
-    """What sanic-ext leaves to do: the 3.1 dialect, and no body on 204 responses."""
+    """What sanic-ext leaves to do: the 3.1 dialect, no body on 204 responses, and the error
+    responses that every route taking a body, a query or a path id can answer."""
+    from backend.api import Problem  # backend.api builds on this module
+
+    problem = {"application/problem+json": {"schema": schema_ref(Problem)}}
     document["openapi"] = "3.1.0"
     document.pop("servers", None)
-    document.setdefault("components", {})["schemas"] = referenced_components(document)
-    for path in document["paths"].values():
-        for operation in path.values():
-            if no_content := operation.get("responses", {}).get("204"):
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+            if no_content := responses.get("204"):
                 no_content.pop("content", None)
+            for status, description in standard_errors(path, operation).items():
+                responses.setdefault(status, {"description": description, "content": problem})
+            operation["responses"] = dict(sorted(responses.items()))
+    document.setdefault("components", {})["schemas"] = referenced_components(document)
     return document
 
 

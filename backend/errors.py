@@ -168,6 +168,8 @@ def to_problem(request: Request | None, exception: BaseException) -> HTTPRespons
             return _internal_error(request_id)
         detail = _sanic_detail(status, exception)
         headers = {str(k): str(v) for k, v in (exception.headers or {}).items()}
+        if status == 405 and request is not None and "Allow" not in headers:
+            headers["Allow"] = _allowed_methods(request)
         return problem(status, detail, code=code, request_id=request_id, headers=headers)
     if isinstance(exception, IntegrityError):
         return problem(
@@ -203,6 +205,21 @@ def _sanic_detail(status: int, exception: SanicException) -> str:
     if status == 400:
         return "Malformed request"
     return HTTPStatus(status).phrase
+
+
+ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """The methods the path answers. Sanic names them only for static paths; RFC 9110 wants them always."""
+    allowed = []
+    for method in ROUTED_METHODS:
+        try:
+            request.app.router.get(request.path, method, request.headers.get("host"))
+        except SanicException:
+            continue
+        allowed.append(method)
+    return ", ".join(allowed)
 
 
 def _request_id(request: Request | None) -> str | None:

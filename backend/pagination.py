@@ -47,10 +47,10 @@ def order_by(sort: str | None, *, allowed: Mapping[str, str], default: Sequence[
     for raw in sort.split(","):
         name = raw.strip()
         descending = name.startswith("-")
-        column = allowed.get(name.lstrip("-"))
+        column = allowed.get(name.removeprefix("-"))
         if column is None:
             raise ValidationFailed(
-                f"Cannot sort by {name.lstrip('-')!r}; allowed: {', '.join(sorted(allowed))}",
+                f"Cannot sort by {name.removeprefix('-')!r}; allowed: {', '.join(sorted(allowed))}",
                 errors=[{"loc": ["query", "sort"], "msg": "Unknown sort field", "type": "sort_field"}],
             )
         orderings.append(f"-{column}" if descending else column)

@@ -30,6 +30,7 @@ Granularity = Literal["minute", "hour", "day"]
 BUCKET_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 ACCESS_LOG_SORT = {"timestamp": "timestamp", "duration_ms": "duration_ms", "status": "status"}
+PATH_LENGTH = AccessLog._meta.fields_map["path"].max_length  # type: ignore[attr-defined]
 
 
 def _dialect() -> str:
@@ -73,6 +74,8 @@ def _path_prefix(rows: QuerySet[AccessLog], prefix: str, *, use_index: bool) -> 
     column = "path" if use_index else "path_unindexed"
     if not use_index:
         rows = rows.annotate(path_unindexed=RawSQL('+"path"'))
+    if len(prefix) >= PATH_LENGTH:  # only the path itself; the upper bound would not fit the column
+        return rows.filter(**{column: prefix})
     return rows.filter(**{f"{column}__gte": prefix, f"{column}__lt": prefix + "\U0010ffff"})
 
 

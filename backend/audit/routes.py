@@ -27,7 +27,7 @@ MAX_STATS_BUCKETS = 2000
 @bp.get("/")
 @require_roles("admin")
 @openapi.tag("access-log")
-@query(AccessLogQuery)
+@query(AccessLogQuery, sort=queries.ACCESS_LOG_SORT)
 @returns(200, AccessLogPage)
 async def list_access_log(request: Request, query: AccessLogQuery) -> HTTPResponse:
     """Requests, newest first; filter by user, method, status (`404` or `4xx`), path prefix, IP, time."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from backend.api import QueryModel, ResponseModel
+from backend.api import IsoText, QueryModel, ResponseModel
 from backend.pagination import Page, PageParams
 
 STATUS_FILTER = re.compile(r"^[1-5]([0-9]{2}|xx)$")
@@ -18,7 +18,7 @@ def _status(value: str) -> str:
     return value.lower()
 
 
-StatusFilter = Annotated[str, AfterValidator(_status)]
+StatusFilter = Annotated[str, Field(pattern=r"^[1-5](?:[0-9]{2}|[xX]{2})$"), AfterValidator(_status)]
 
 
 def _utc(value: datetime) -> datetime:
@@ -26,7 +26,7 @@ def _utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[
-    datetime, AfterValidator(_utc), Field(description="ISO 8601; UTC when no offset is given")
+    datetime, IsoText, AfterValidator(_utc), Field(description="ISO 8601; UTC when no offset is given")
 ]
 
 

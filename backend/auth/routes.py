@@ -228,7 +228,7 @@ async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | N
 @bp.get("/me/tokens")
 @require_user
 @openapi.tag("auth")
-@query(PageParams)
+@query(PageParams, sort=TOKEN_SORT)
 @returns(200, TokenPage)
 async def my_tokens(request: Request, query: PageParams) -> HTTPResponse:
     """The caller's logins, newest first."""

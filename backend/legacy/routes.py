@@ -22,13 +22,14 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
-from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
+from backend.api import Handler, Omittable, RequestModel, ResponseModel, body, carry_operation, returns
 from backend.auth import service as auth_service
 from backend.auth.decorators import bearer_token, require_roles
 from backend.auth.models import Token
 from backend.auth.routes import login_recorded
 from backend.auth.schemas import AnyPassword, AnyUsername
 from backend.auth.tokens import InvalidToken
+from backend.docs import media, operations
 from backend.errors import Unauthorized
 from backend.patients import service as patients
 from backend.patients.schemas import (
@@ -70,14 +71,18 @@ class LegacyPatient(RequestModel):
 
 
 class LegacyPatientUpdate(RequestModel):
-    name: Name | None = None
-    surname: Name | None = None
+    name: Omittable[Name] = None
+    surname: Omittable[Name] = None
     birthday: Birthday | None = None
-    comments: Text | None = None
+    comments: Omittable[Text] = None
 
 
 class Message(ResponseModel):
     msg: str
+
+
+class Deleted(ResponseModel):
+    message: str
 
 
 def msg(status: int, text: str) -> HTTPResponse:
@@ -94,7 +99,9 @@ def flask_errors(handler: Handler) -> Handler:
         except Unauthorized as error:
             return msg(401, MESSAGES.get(error.code, error.detail))
 
-    return carry_operation(handler, wrapper)
+    carry_operation(handler, wrapper)
+    operations()[wrapper].response(401, media("application/json", Message), "Missing or invalid token")
+    return wrapper
 
 
 def legacy_patient(patient: Any) -> dict[str, Any]:
@@ -207,6 +214,7 @@ async def legacy_update_patient(request: Request, patient_id: int, body: LegacyP
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
+@returns(200, Deleted)
 async def legacy_delete_patient(request: Request, patient_id: int) -> HTTPResponse:
     await patients.delete_patient(patient_id)
     return json({"message": "Patient deleted"})

@@ -7,6 +7,7 @@ from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.auth.decorators import require_roles
+from backend.docs import RawSchema
 from backend.pagination import PageParams, page_of, paginate
 from backend.patients import idempotency, service
 from backend.patients.models import Appointment, Category, Measure
@@ -50,7 +51,7 @@ MEASURE = f"{APPOINTMENT}/measures/<measure_id:int>"
 @patients.get("/")
 @require_roles("user")
 @openapi.tag("patients")
-@query(PatientQuery)
+@query(PatientQuery, sort=PATIENT_SORT)
 @returns(200, PatientPage)
 async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
     """Patients, searched by name or surname (`q`)."""
@@ -72,7 +73,7 @@ async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
 @returns(422, Problem, "Invalid fields, an unknown category, or an idempotency key reused with another body")
 @openapi.parameter(
     idempotency.HEADER,
-    str,
+    RawSchema({"type": "string", "pattern": "^[!-~]{1,255}$"}),
     "header",
     description="Optional, chosen by the client (a UUID): a retry with the same key and body replays the "
     "201 instead of creating the patient twice. Scoped to the user.",
@@ -122,7 +123,7 @@ async def delete_patient(request: Request, patient_id: int) -> HTTPResponse:
 @patients.get(f"{PATIENT}/appointments")
 @require_roles("user")
 @openapi.tag("patients")
-@query(PageParams)
+@query(PageParams, sort=APPOINTMENT_SORT)
 @returns(200, AppointmentPage)
 @returns(404, Problem)
 async def list_appointments(request: Request, patient_id: int, query: PageParams) -> HTTPResponse:
@@ -185,7 +186,7 @@ async def delete_appointment(request: Request, patient_id: int, appointment_id: 
 @patients.get(f"{APPOINTMENT}/measures")
 @require_roles("user")
 @openapi.tag("patients")
-@query(PageParams)
+@query(PageParams, sort=MEASURE_SORT)
 @returns(200, MeasurePage)
 @returns(404, Problem)
 async def list_measures(
@@ -252,7 +253,7 @@ async def delete_measure(
 @patients.get(f"{PATIENT}/measures")
 @require_roles("user")
 @openapi.tag("patients")
-@query(MeasureQuery)
+@query(MeasureQuery, sort=MEASURE_SORT)
 @returns(200, MeasurePage)
 @returns(404, Problem)
 async def patient_measures(request: Request, patient_id: int, query: MeasureQuery) -> HTTPResponse:
@@ -271,7 +272,7 @@ async def patient_measures(request: Request, patient_id: int, query: MeasureQuer
 @categories.get("/")
 @require_roles("user")
 @openapi.tag("patients")
-@query(PageParams)
+@query(PageParams, sort=CATEGORY_SORT)
 @returns(200, CategoryPage)
 async def list_categories(request: Request, query: PageParams) -> HTTPResponse:
     page, total = await paginate(

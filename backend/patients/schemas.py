@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, FiniteFloat
 
-from backend.api import RequestModel, ResponseModel
+from backend.api import IsoText, JsonInteger, Omittable, RequestModel, ResponseModel
 from backend.pagination import Page, PageParams
 from backend.patients.models import Appointment, Category, Measure, Patient
 
@@ -13,7 +13,8 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 Text = Annotated[str, Field(max_length=10_000)]
 Marker = Annotated[str, Field(min_length=1, max_length=64)]
 Value = Annotated[FiniteFloat, Field(ge=-1e12, le=1e12)]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+QueryId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1, strict=False), JsonInteger]
 
 
 def _utc(value: datetime) -> datetime:
@@ -33,6 +34,8 @@ def _past(value: date) -> date:
 
 Moment = Annotated[datetime, AfterValidator(_utc), Field(description="ISO 8601; UTC when no offset is given")]
 Birthday = Annotated[date, AfterValidator(_past)]
+# Bodies are strict (no number is a date); a query's values are all text, so one that is a number is refused.
+QueryMoment = Annotated[Moment, IsoText]
 
 
 class CategoryRead(ResponseModel):
@@ -55,11 +58,12 @@ class MeasureCreate(RequestModel):
     timestamp: Moment
 
 
+# In a partial update, an absent field stays as it is; null is not a value these columns hold.
 class MeasureUpdate(RequestModel):
-    category_id: Id | None = None
-    marker: Marker | None = None
-    value: Value | None = None
-    timestamp: Moment | None = None
+    category_id: Omittable[Id] = None
+    marker: Omittable[Marker] = None
+    value: Omittable[Value] = None
+    timestamp: Omittable[Moment] = None
 
 
 class MeasureRead(ResponseModel):
@@ -82,8 +86,8 @@ class AppointmentCreate(RequestModel):
 
 
 class AppointmentUpdate(RequestModel):
-    date: Moment | None = None
-    notes: Text | None = None
+    date: Omittable[Moment] = None
+    notes: Omittable[Text] = None
 
 
 class AppointmentRead(ResponseModel):
@@ -107,10 +111,10 @@ class PatientCreate(RequestModel):
 
 
 class PatientUpdate(RequestModel):
-    name: Name | None = None
-    surname: Name | None = None
-    birthday: Birthday | None = None
-    comments: Text | None = None
+    name: Omittable[Name] = None
+    surname: Omittable[Name] = None
+    birthday: Birthday | None = Field(default=None, description="null clears it")
+    comments: Omittable[Text] = None
 
 
 class PatientSummary(ResponseModel):
@@ -135,9 +139,9 @@ class PatientQuery(PageParams):
 
 class MeasureQuery(PageParams):
     marker: Marker | None = None
-    category_id: Id | None = None
-    since: Moment | None = None
-    until: Moment | None = None
+    category_id: QueryId | None = None
+    since: QueryMoment | None = None
+    until: QueryMoment | None = None
 
 
 def category_read(category: Category) -> CategoryRead:

@@ -12,7 +12,7 @@ from backend.audit.events import record_event
 from backend.auth import service as auth_service
 from backend.auth.decorators import require_roles
 from backend.auth.models import Token
-from backend.auth.routes import token_page, token_read
+from backend.auth.routes import TOKEN_SORT, token_page, token_read
 from backend.auth.schemas import TokenPage, TokenRead
 from backend.errors import NotFound
 from backend.pagination import PageParams, page_of, paginate
@@ -57,7 +57,7 @@ def target(user: User) -> dict[str, object]:
 @users.get("/")
 @require_roles("admin")
 @openapi.tag("users")
-@query(UserQuery)
+@query(UserQuery, sort=USER_SORT)
 @returns(200, UserPage)
 async def list_users(request: Request, query: UserQuery) -> HTTPResponse:
     """Users, filtered by `q` (username contains), `role` and `is_active`."""
@@ -160,7 +160,7 @@ async def reset_password(request: Request, user_id: int, body: PasswordReset) ->
 @users.get("/<user_id:int>/tokens")
 @require_roles("admin")
 @openapi.tag("users")
-@query(PageParams)
+@query(PageParams, sort=TOKEN_SORT)
 @returns(200, TokenPage)
 @returns(404, Problem)
 async def list_user_tokens(request: Request, user_id: int, query: PageParams) -> HTTPResponse:
@@ -212,7 +212,7 @@ def role_read(role: Role) -> RoleRead:
 @roles.get("/")
 @require_roles("admin")
 @openapi.tag("roles")
-@query(PageParams)
+@query(PageParams, sort=ROLE_SORT)
 @returns(200, RolePage)
 async def list_roles(request: Request, query: PageParams) -> HTTPResponse:
     """Roles with the number of users holding each."""
