@@ -3,13 +3,13 @@
 Sanic cancels a handler whose client hung up. A cancel that lands while Tortoise begins a
 transaction skips its exit: on SQLite the connection's lock stays taken and the database's
 write lock stays held (the worker, and every writer in every process, wait forever); on
-PostgreSQL the pooled connection is never given back. `atomic()` ends such a transaction:
-a cancelled begin is rolled back, and the cancellation goes on.
+PostgreSQL the pooled connection is never given back. A BEGIN that fails (SQLite's busy
+timeout passing while another process writes) leaves the same behind. `atomic()` ends such a
+transaction: a cancelled begin is rolled back, a failed one given up, and the error goes on.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,9 +27,9 @@ async def atomic(connection_name: str = "default") -> AsyncIterator[BaseDBAsyncC
         await connect()
     try:
         connection = await context.__aenter__()
-    except asyncio.CancelledError as cancelled:
+    except BaseException as error:  # cancelled, or BEGIN failed (SQLite's busy timeout passed)
         if _began(context):  # the lock (or pooled connection) is taken: the exit gives it back
-            await context.__aexit__(type(cancelled), cancelled, cancelled.__traceback__)
+            await context.__aexit__(type(error), error, error.__traceback__)
         raise
     try:
         yield connection
