@@ -150,3 +150,18 @@ async def test_the_control_a_trusted_proxy_is_believed(settings: Settings) -> No
     async with serving(settings, trusted_proxies=[ip_network("127.0.0.1/32")]) as client:
         response = await client.get("/healthz", headers=SPOOFING_HEADERS)
     assert response.headers["x-request-id"] == "forged-request-id"
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/v1/patients", "GET, POST"),
+        ("/api/v1/patients/1", "GET, PATCH, DELETE"),
+        ("/api/v1/users/1/tokens", "GET, DELETE"),
+    ],
+)
+async def test_405_names_the_allowed_methods(client: httpx.AsyncClient, path: str, allowed: str) -> None:
+    """ASVS 4.1.4 (RFC 9110): a 405 carries Allow, on paths with ids too (Schemathesis found it missing)."""
+    response = await client.request("TRACE", path)
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == set(allowed.split(", "))
