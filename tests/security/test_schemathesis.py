@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -46,7 +47,7 @@ async def make_account(username: str) -> None:
 
 async def fuzz(url: str, username: str, workdir: Path) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        str(Path(os.sys.executable).with_name("schemathesis")),  # type: ignore[attr-defined]
+        str(Path(sys.executable).with_name("schemathesis")),
         "--config-file",
         str(CONFIG),
         "run",
