@@ -21,6 +21,7 @@ from backend.auth.policy import password_problems
 from backend.auth.throttle import ThrottlePolicy
 from backend.auth.tokens import Claims, ExpiredToken, InvalidToken, IssuedToken, TokenService, TokenType
 from backend.errors import Throttled, Unauthorized, ValidationFailed
+from backend.transactions import atomic
 from backend.users.models import User
 
 BAD_CREDENTIALS = "Invalid username or password"
@@ -103,19 +104,22 @@ async def login(
     if user is None or not matches or not user.is_active:
         await throttle.record_attempt(username_key=key[:64], ip=client.ip, succeeded=False)
         raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
-    await throttle.record_attempt(username_key=key, ip=client.ip, succeeded=True)
     login_id = uuid.uuid4()
     access, refresh = _issue(tokens=tokens, user_id=user.id, login_id=login_id, now=now)
-    await Token.create(
-        id=login_id,
-        user_id=user.id,
-        refresh_jti=refresh.jti,
-        expires_at=refresh.expires_at,
-        last_used_at=now,
-        ip=client.ip,
-        user_agent=client.user_agent,
-    )
-    await User.filter(id=user.id).update(last_login_at=now)
+    # One transaction, not three: on SQLite each write takes the database's only write lock, and
+    # the access log's commits would queue behind every one of them.
+    async with atomic():
+        await throttle.record_attempt(username_key=key, ip=client.ip, succeeded=True)
+        await Token.create(
+            id=login_id,
+            user_id=user.id,
+            refresh_jti=refresh.jti,
+            expires_at=refresh.expires_at,
+            last_used_at=now,
+            ip=client.ip,
+            user_agent=client.user_agent,
+        )
+        await User.filter(id=user.id).update(last_login_at=now)
     return Session(access, refresh, user.password_change_required)
 
 
