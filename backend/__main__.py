@@ -32,6 +32,7 @@ from backend.patients.demo import seed_demo
 from backend.users import service as users
 from backend.users.models import User
 from backend.watchdog import gave_up
+from backend.worker_manager import use_stoppable_worker_manager
 
 T = TypeVar("T")
 
@@ -61,6 +62,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"Serving http://{shown}:{port}/  (API /api/v1, docs /api/v1/docs), {workers} worker(s)", flush=True
     )
+    use_stoppable_worker_manager()
     Sanic.serve(primary=app, app_loader=loader)
     return 3 if gave_up(app) else 0
 

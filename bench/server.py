@@ -189,6 +189,7 @@ def running_server(
                 env=env,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # Sanic's manager may SIGKILL its process group: not ours
             )
         server = Server(
             url=f"http://127.0.0.1:{port}",

@@ -104,8 +104,18 @@ def live_server(
 
     Its output goes to `log` (a temporary file by default), never to a pipe that could fill up.
     """
-    port = free_port()
     log = log or Path(tempfile.mkstemp(prefix="server-", suffix=".log")[1])
+    url, process = start_server(env, workers=workers, log=log)
+    try:
+        wait_until_ready(url, process, log)
+        yield url, process
+    finally:
+        stop(process)
+
+
+def start_server(env: Mapping[str, str], *, workers: int, log: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """`python -m backend serve` on a free port, not waiting for it: its URL and process."""
+    port = free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "backend", "serve", "--port", str(port), "--workers", str(workers)],
@@ -115,12 +125,7 @@ def live_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Sanic's manager may SIGKILL its process group: not ours
         )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(url, process, log)
-        yield url, process
-    finally:
-        stop(process)
+    return f"http://127.0.0.1:{port}", process
 
 
 def worker_pids(main_pid: int) -> list[int]:

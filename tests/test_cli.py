@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from backend.config import Settings
-from tests.harness import ROOT, live_server, server_env
+from tests.harness import ROOT, live_server, server_env, start_server, stop
 
 
 def backend(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -88,3 +90,22 @@ def test_serve_with_two_workers_answers_and_stops_cleanly_on_sigterm(
         for _ in range(10):  # new connections, spread over both workers
             assert httpx.get(f"{url}/readyz", headers={"Connection": "close"}).status_code == 200
     assert process.returncode == 0
+
+
+@pytest.mark.live
+def test_serve_stopped_while_its_workers_start_exits_cleanly(settings: Settings, tmp_path: Path) -> None:
+    """A supervisor may stop a server it has just started: Sanic 25.12 alone spins forever there."""
+    log = tmp_path / "server.log"
+    _, process = start_server(server_env(settings), workers=2, log=log)
+    try:
+        deadline = time.monotonic() + 30
+        while "Starting worker" not in log.read_text():  # spawned, not yet acknowledged
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.005)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0, log.read_text()
+    finally:
+        stop(process)
+    before_the_signal = log.read_text().partition("Received signal SIGTERM")[0]
+    assert before_the_signal.count("Worker ready") < 2, "stopped while a worker was still starting"

@@ -111,7 +111,14 @@ def test_the_image_install_and_start_commands_work_from_a_clean_virtualenv(
     command = json.loads(arguments(final, "CMD")[-1])
     log = tmp_path / "server.log"
     with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=app_dir, env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            command,
+            cwd=app_dir,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Sanic's manager may SIGKILL its process group: not ours
+        )
     try:
         wait_until_ready(f"http://127.0.0.1:{port}", server, log, timeout=60)
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200
