@@ -76,7 +76,8 @@ class Watchdog:
             while recent and now - recent[0] > WINDOW_SECONDS:
                 recent.popleft()
             if len(recent) >= MAX_RESTARTS:
-                logger.error("worker %s died %d times in %.0fs: stopping", name, len(recent), WINDOW_SECONDS)
+                deaths = len(recent) + 1  # the restarts in the window, and this death
+                logger.error("worker %s died %d times in %.0fs: stopping", name, deaths, WINDOW_SECONDS)
                 self.gave_up.value = 1
                 self.publisher.send("__TERMINATE__")
                 self.running = False

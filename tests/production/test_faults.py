@@ -14,12 +14,14 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import asyncpg
 import httpx
 import pytest
 
 from backend.audit.models import AccessLog
 from backend.config import Settings
 from backend.patients.models import Patient, PatientIdempotencyKey
+from backend.watchdog import MAX_RESTARTS
 from tests.conftest import requires_postgres
 from tests.factories import make_user
 from tests.harness import eventually, live_server, server_env
@@ -163,3 +165,53 @@ async def test_postgres_unreachable_then_back_gives_quick_503s_and_recovers_with
             assert serving_workers(process.pid) == workers, "recovered in place, no worker restarted"
     finally:
         await proxy.cut()
+
+
+@requires_postgres
+async def test_an_exhausted_pool_gives_quick_503s_and_recovers(settings: Settings) -> None:
+    """One pooled connection, held by a request stuck behind a lock: the next caller waits
+    DB_TIMEOUT_SECONDS for a connection, gets a 503, and the pool serves again once the lock goes."""
+    await make_user("nurse")
+    env = {**server_env(settings), "DB_POOL_MIN": "1", "DB_POOL_MAX": "1", "DB_TIMEOUT_SECONDS": "1"}
+    with live_server(env, workers=1) as (url, _):
+        nurse = bearer(await log_in(url, "nurse"))
+        holder = await asyncpg.connect(settings.database_url)
+        try:
+            async with holder.transaction():
+                await holder.execute("LOCK TABLE patient IN ACCESS EXCLUSIVE MODE")
+                stuck = asyncio.create_task(request(url, "GET", PATIENTS, **nurse))
+
+                async def waiting_for_the_lock() -> bool:
+                    return bool(await holder.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+
+                await eventually(waiting_for_the_lock, within=10)
+                response, took = await timed(url, "GET", PATIENTS, **nurse)
+                assert_503_problem(response)
+                assert 1 <= took < 5, "after the acquire timeout, not before and not a hang"
+        finally:
+            await holder.close()
+        assert (await stuck).status_code == 200, "the held request finished once the lock was gone"
+        for _ in range(3):
+            assert (await request(url, "GET", PATIENTS, **nurse)).status_code == 200
+
+
+async def test_a_worker_that_keeps_dying_stops_the_server_with_exit_code_3(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A crash loop is the supervisor's business: after MAX_RESTARTS deaths within the window,
+    `serve` stops instead of restarting the worker forever."""
+    log = tmp_path / "server.log"
+    with live_server(server_env(settings), workers=1, log=log) as (_, process):
+        killed: set[int] = set()
+        for _ in range(MAX_RESTARTS + 1):
+
+            def a_new_worker() -> bool:
+                return bool(set(serving_workers(process.pid)) - killed)
+
+            await eventually(a_new_worker, within=15)
+            (pid,) = set(serving_workers(process.pid)) - killed
+            os.kill(pid, signal.SIGKILL)
+            killed.add(pid)
+        exit_code = await asyncio.to_thread(process.wait, 30)
+    assert exit_code == 3
+    assert f"died {MAX_RESTARTS + 1} times" in log.read_text()
