@@ -22,6 +22,7 @@ lint: $(VENV)/.installed-test frontend/node_modules/.installed
 	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -c pyproject.toml -r backend examples scripts --severity-level high
 	$(PY) scripts/check_dangers.py
+	$(VENV)/bin/hadolint Dockerfile
 	cd frontend && npm run lint && npm run typecheck
 
 format: $(VENV)/.installed-test
