@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 from sanic import HTTPResponse, Request
 from sanic.response import BaseHTTPResponse
@@ -38,7 +39,8 @@ def redact_query(query: str) -> str:
     parts = []
     for part in query.split("&"):
         name, sep, _ = part.partition("=")
-        parts.append(f"{name}={REDACTED}" if sep and name.lower() in SECRET_PARAMETERS else part)
+        secret = sep and unquote_plus(name).lower() in SECRET_PARAMETERS  # as the server reads the name
+        parts.append(f"{name}={REDACTED}" if secret else part)
     return "&".join(parts)
 
 

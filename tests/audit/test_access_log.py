@@ -71,6 +71,11 @@ async def test_secret_looking_query_parameters_are_redacted(client: httpx.AsyncC
     )
 
 
+async def test_a_percent_encoded_secret_parameter_is_redacted_too(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz?%70assword=hunter2&access%5Ftoken=abc&q=%70assword")
+    assert (await rows())[-1].query == "%70assword=[redacted]&access%5Ftoken=[redacted]&q=%70assword"
+
+
 async def test_values_are_stored_as_sent_but_bounded(client: httpx.AsyncClient) -> None:
     await client.get("/healthz", headers={"User-Agent": "x" * 5000})
     await client.get("/" + "p" * 3000)
