@@ -126,7 +126,7 @@ async def _purge(settings: Settings, args: argparse.Namespace) -> int:
     report = await purge_all(settings, now=utcnow())
     print(
         f"Purged {report.tokens} token(s), {report.login_attempts} login attempt(s), "
-        f"{report.access_log} access-log row(s)"
+        f"{report.access_log} access-log row(s), {report.idempotency_keys} idempotency key(s)"
     )
     return 0
 

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     purge_schedule: str = "17 * * * *"
     revoked_token_retention_days: Annotated[int, Field(ge=0)] = 7
     login_attempt_retention_hours: Annotated[int, Field(ge=1)] = 24
+    idempotency_key_retention_hours: Annotated[int, Field(ge=1)] = 24
 
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_000_000
     db_pool_min: Annotated[int, Field(ge=1)] = 1

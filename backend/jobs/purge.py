@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet
 from backend.audit.models import AccessLog
 from backend.auth.models import LoginAttempt, Token
 from backend.config import Settings
+from backend.patients.models import PatientIdempotencyKey
 
 BATCH_SIZE = 1_000
 # Between batches the write lock is free for a moment: long enough for the requests' own
@@ -31,6 +32,7 @@ class PurgeReport:
     tokens: int
     login_attempts: int
     access_log: int
+    idempotency_keys: int
 
 
 async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = BATCH_SIZE) -> int:
@@ -64,10 +66,19 @@ async def purge_access_log(*, now: datetime, retention_days: int, batch_size: in
     return await delete_in_batches(old, batch_size=batch_size)
 
 
+async def purge_idempotency_keys(*, now: datetime, keep_hours: int, batch_size: int = BATCH_SIZE) -> int:
+    """Keys older than `keep_hours`: a retry later than that creates a new patient."""
+    old = PatientIdempotencyKey.filter(created_at__lt=now - timedelta(hours=keep_hours))
+    return await delete_in_batches(old, batch_size=batch_size)
+
+
 async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
     report = PurgeReport(
         tokens=await purge_tokens(now=now, keep_revoked_days=settings.revoked_token_retention_days),
         login_attempts=await purge_login_attempts(now=now, keep_hours=settings.login_attempt_retention_hours),
         access_log=await purge_access_log(now=now, retention_days=settings.access_log_retention_days),
+        idempotency_keys=await purge_idempotency_keys(
+            now=now, keep_hours=settings.idempotency_key_retention_hours
+        ),
     )
     return report

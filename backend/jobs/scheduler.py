@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from dataclasses import astuple
 from datetime import UTC
 
 import aiocron
@@ -31,7 +32,7 @@ async def run_purge(settings: Settings) -> None:
     except Exception:
         logger.exception("purge failed")
         return
-    level = logging.INFO if (report.tokens or report.login_attempts or report.access_log) else logging.DEBUG
+    level = logging.INFO if any(astuple(report)) else logging.DEBUG
     logger.log(level, "purged %s", report)
 
 

@@ -9,7 +9,14 @@ from backend.audit.models import AccessLog
 from backend.auth.models import LoginAttempt, Token
 from backend.auth.service import utcnow
 from backend.config import Settings
-from backend.jobs.purge import purge_access_log, purge_all, purge_login_attempts, purge_tokens
+from backend.jobs.purge import (
+    purge_access_log,
+    purge_all,
+    purge_idempotency_keys,
+    purge_login_attempts,
+    purge_tokens,
+)
+from backend.patients.models import Patient, PatientIdempotencyKey
 from tests.factories import make_token, make_user
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -57,6 +64,17 @@ async def test_access_log_retention_zero_keeps_everything() -> None:
     assert await purge_access_log(now=NOW, retention_days=0) == 0
     assert await purge_access_log(now=NOW, retention_days=30) == 1
     assert [row.timestamp for row in await AccessLog.all()] == [NOW]
+
+
+async def test_idempotency_keys_expire_but_their_patients_stay() -> None:
+    user = await make_user()
+    for key, age in (("old", 25), ("recent", 1)):
+        patient = await Patient.create(name="Ada", surname=key)
+        stored = await PatientIdempotencyKey.create(user=user, key=key, request_hash="h", patient=patient)
+        await PatientIdempotencyKey.filter(id=stored.id).update(created_at=NOW - timedelta(hours=age))
+    assert await purge_idempotency_keys(now=NOW, keep_hours=24) == 1
+    assert await PatientIdempotencyKey.all().values_list("key", flat=True) == ["recent"]
+    assert await Patient.all().count() == 2
 
 
 async def test_a_purge_leaves_sqlite_planning_by_index_when_the_tables_fill_again(settings: Settings) -> None:
