@@ -23,6 +23,17 @@ SECURITY_HEADERS = {
 DATABASE_INTEGERS = range(-(2**31), 2**31)
 
 
+def protective_headers(response: BaseHTTPResponse) -> dict[str, str]:
+    """The headers of `response` that a replacement response (an error decided after the
+    handler, by a later middleware) must keep: security, caching, request id and CORS."""
+    kept = {name.lower() for name in SECURITY_HEADERS} | {"cache-control", "x-request-id", "vary"}
+    return {
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() in kept or name.lower().startswith("access-control-")
+    }
+
+
 def register_middleware(app: App, settings: Settings) -> None:
     trusted = settings.trusted_proxies
     draining = False

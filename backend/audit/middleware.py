@@ -21,6 +21,7 @@ from backend.audit.events import event_of
 from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
 from backend.config import Settings
 from backend.errors import problem
+from backend.middleware import protective_headers
 from backend.proxy import Network, client_ip, header_text
 
 MAX_PATH = 2048
@@ -100,10 +101,11 @@ def register_access_log(app: App, settings: Settings) -> None:
                 "The request could not be recorded in the access log; try again shortly",
                 code="access_log_unavailable",
                 request_id=getattr(request.ctx, "request_id", None),
-                headers={"Retry-After": "1", "X-Request-ID": getattr(request.ctx, "request_id", "")},
+                headers={**protective_headers(response), "Retry-After": "1"},
             )
         return None
 
     app.register_middleware(start_clock, "request", priority=90)
-    # Runs after every other response middleware (lowest priority), so the row sees the final status.
-    app.register_middleware(log_request, "response", priority=-100)
+    # Sanic runs response middleware from the lowest priority to the highest: this one goes last,
+    # so the row sees the final status and a 503 in its place keeps the headers set before it.
+    app.register_middleware(log_request, "response", priority=1000)

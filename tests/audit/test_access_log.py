@@ -267,6 +267,9 @@ async def test_when_the_log_cannot_be_written_requests_fail_closed(client: httpx
         assert response.status_code == 503
         assert response.json()["code"] == "access_log_unavailable"
         assert "access_token" not in response.text
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-request-id"]
         # Probes answer about the process, not the log.
         assert (await client.get("/healthz")).status_code == 200
     finally:
