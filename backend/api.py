@@ -28,7 +28,7 @@ from sanic_ext.extensions.openapi.definitions import Parameter
 from backend.docs import RawSchema, media, operations
 from backend.errors import MalformedRequest, UnsupportedMediaType, ValidationFailed
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Awaitable[HTTPResponse | None]]  # None: the handler streamed its response
 M = TypeVar("M", bound=BaseModel)
 
 _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
@@ -186,7 +186,7 @@ def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
             return await handler(request, *args, body=parse_body(request, model), **kwargs)
 
         carry_operation(handler, wrapper)
@@ -208,7 +208,7 @@ def query(model: type[QueryModel], *, sort: Collection[str] | None = None) -> Ca
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
             return await handler(request, *args, query=parse_query(request, model), **kwargs)
 
         carry_operation(handler, wrapper)

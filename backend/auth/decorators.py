@@ -66,7 +66,7 @@ def require_roles(*roles: str, during_password_change: bool = False) -> Callable
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
             principal = await resolve_principal(request)
             if principal.password_change_required and not during_password_change:
                 raise Forbidden(

@@ -97,7 +97,7 @@ def flask_errors(handler: Handler) -> Handler:
     """Answer 401s as flask-jwt-extended did: `{"msg": ...}`."""
 
     @wraps(handler)
-    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
         try:
             return await handler(request, *args, **kwargs)
         except Unauthorized as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 from datetime import timedelta
 from ipaddress import ip_network
 
@@ -211,7 +212,9 @@ async def test_a_path_prefix_is_literal_case_sensitive_and_newest_first(
     assert wildcard.json()["total"] == 0
 
 
-async def test_the_export_streams_every_row(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_the_export_streams_every_row(
+    client: httpx.AsyncClient, admin: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     now = utcnow()
     await AccessLog.bulk_create(
         [
@@ -225,6 +228,7 @@ async def test_the_export_streams_every_row(client: httpx.AsyncClient, admin: di
         chunks = [chunk async for chunk in response.aiter_text()]
     assert sum(chunk.count("\r\n") for chunk in chunks) == 2501
     assert len(chunks) > 1
+    assert not [record.message for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_stats_give_series_top_lists_and_percentiles(
