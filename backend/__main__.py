@@ -186,9 +186,9 @@ def parser() -> argparse.ArgumentParser:
     reset.set_defaults(run=database_command(_reset_password))
 
     commands.add_parser("purge", help="run the clean-up jobs once").set_defaults(run=database_command(_purge))
-    commands.add_parser(
-        "seed-demo", help="create a few demo patients with appointments and measures"
-    ).set_defaults(run=database_command(_seed_demo))
+    demo = commands.add_parser("seed-demo", help="create a few demo patients with appointments and measures")
+    demo.add_argument("--if-empty", action="store_true", help="only when there are no patients at all")
+    demo.set_defaults(run=database_command(_seed_demo))
     return root
 
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from backend.config import Settings
-from tests.harness import ROOT, live_server, server_env, start_server, stop
+from tests.harness import ROOT, free_port, live_server, server_env, start_server, stop, wait_until_ready
 
 
 def backend(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -73,6 +73,52 @@ def test_purge_runs_once_and_reports(settings: Settings) -> None:
     result = backend(settings, "purge")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Purged 0 token(s)")
+
+
+def test_seed_demo_if_empty_seeds_an_empty_database_once(settings: Settings) -> None:
+    first = backend(settings, "seed-demo", "--if-empty")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Created 5 demo patient(s)")
+    again = backend(settings, "seed-demo", "--if-empty")
+    assert (again.returncode, again.stdout) == (0, "")
+
+
+@pytest.mark.live
+def test_make_run_starts_a_seeded_server_with_a_first_admin_and_again_without_changes(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The README's first command, as a newcomer runs it (the install steps are up to date here)."""
+    port = free_port()
+    env = {**os.environ, **server_env(settings), "PORT": str(port)}
+    env.pop("INITIAL_ADMIN_PASSWORD", None)
+    url = f"http://127.0.0.1:{port}"
+    outputs = []
+    for run in range(2):
+        log = tmp_path / f"make-run-{run}.log"
+        with log.open("wb") as output:
+            make = subprocess.Popen(
+                ["make", "--no-print-directory", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_until_ready(url, make, log, timeout=120)
+        finally:
+            os.killpg(make.pid, signal.SIGTERM)
+            make.wait(timeout=30)
+        outputs.append(log.read_text())
+    password = re.search(r"Created admin 'admin' with password: (\S+)", outputs[0])
+    assert password, outputs[0]
+    assert "Created 5 demo patient(s)" in outputs[0]
+    assert "Created admin" not in outputs[1]
+    assert "demo patient" not in outputs[1]
+    assert "Error" not in outputs[0] + outputs[1]
+    with live_server(server_env(settings)) as (served, _):
+        login = httpx.post(f"{served}/api/v1/auth/login", json={"username": "admin", "password": password[1]})
+        assert login.status_code == 200, login.text
 
 
 def test_invalid_configuration_is_reported_without_a_traceback(settings: Settings) -> None:
