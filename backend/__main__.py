@@ -91,6 +91,8 @@ def cmd_makemigrations(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
     if args.initial and await users.active_admin_exists():
+        hint = f"python -m backend reset-password --username {settings.initial_admin_username}"
+        print(f"An active admin exists already; if its password is lost: {hint}", flush=True)
         return 0
     username = args.username or settings.initial_admin_username
     chosen = args.password or (settings.initial_admin_password if args.initial else "")
