@@ -65,6 +65,8 @@ async def get_measure(patient_id: int, appointment_id: int, measure_id: int) -> 
 async def _categories_exist(ids: Iterable[tuple[tuple[str | int, ...], int]]) -> None:
     """Raise 422 naming each `loc` whose category id does not exist."""
     located = list(ids)
+    if not located:
+        return  # nothing to check: no round trip
     found: list[Any] = await Category.filter(id__in={i for _, i in located}).values_list("id", flat=True)
     known = set(found)
     if missing := [(loc, i) for loc, i in located if i not in known]:
