@@ -29,10 +29,10 @@ from backend.errors import AppError
 from backend.jobs.purge import purge_all
 from backend.migrate import apply_migrations, make_migrations
 from backend.patients.demo import seed_demo
+from backend.sanic_fixes import use_stoppable_worker_manager
 from backend.users import service as users
 from backend.users.models import User
 from backend.watchdog import gave_up
-from backend.worker_manager import use_stoppable_worker_manager
 
 T = TypeVar("T")
 

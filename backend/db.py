@@ -17,6 +17,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from backend.app_types import App
 from backend.config import Settings
 from backend.domains import DOMAINS
+from backend.sanic_fixes import run_once
 
 MODEL_MODULES = [*(f"{domain}.models" for domain in DOMAINS), "aerich.models"]
 
@@ -111,6 +112,7 @@ def register_database(app: App, settings: Settings) -> None:
         await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
 
     @app.after_server_stop
+    @run_once
     async def close_database(app: App) -> None:
         await Tortoise.close_connections()
 

@@ -156,3 +156,26 @@ def test_serve_stopped_while_its_workers_start_exits_cleanly(settings: Settings,
         stop(process)
     before_the_signal = log.read_text().partition("Received signal SIGTERM")[0]
     assert before_the_signal.count("Worker ready") < 2, "stopped while a worker was still starting"
+
+
+@pytest.mark.live
+def test_ctrl_c_stops_every_process_cleanly(settings: Settings, tmp_path: Path) -> None:
+    """Ctrl-C in a terminal (and systemd's default stop) signals every process of the server at once:
+    the workers are then signalled twice, once more by the manager, mid-shutdown. Repeated, because
+    the second signal lands inside the shutdown listeners only some of the time."""
+    for attempt in range(6):
+        log = tmp_path / f"server-{attempt}.log"
+        url, process = start_server(server_env(settings), workers=2, log=log)
+        try:
+            wait_until_ready(url, process, log)
+            deadline = time.monotonic() + 30
+            while log.read_text().count("Worker ready") < 2:  # stopping, not interrupting a start
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.01)
+            os.killpg(process.pid, signal.SIGINT)
+            assert process.wait(timeout=20) == 0, log.read_text()
+        finally:
+            stop(process)
+        output = log.read_text()
+        for trouble in ("Traceback", "was destroyed", "Event loop is closed", "never retrieved"):
+            assert trouble not in output, output

@@ -23,6 +23,7 @@ from backend.config import Settings
 from backend.errors import problem
 from backend.middleware import protective_headers
 from backend.proxy import Network, client_ip, header_text
+from backend.sanic_fixes import run_once
 
 MAX_PATH = 2048
 MAX_QUERY = 2048
@@ -76,6 +77,7 @@ def register_access_log(app: App, settings: Settings) -> None:
         await writer.start()
 
     @app.after_server_stop
+    @run_once
     async def flush_writer(app: App) -> None:
         await writer.close()
 
