@@ -1,11 +1,15 @@
-"""Two fixes for Sanic 25.12's process lifecycle, both about stop signals that come early or twice.
+"""Fixes for Sanic 25.12's process lifecycle, all about stop signals that come early or twice.
 
-1. A SIGTERM that arrives before every worker has acknowledged its start (a supervisor stopping
-   a server it has just started, a deploy rolled back at once) leaves the manager in
-   `wait_for_ack` re-reading its own shutdown message at full CPU: the server never exits, and a
-   second signal SIGKILLs its whole process group (sanic-org/sanic#2997, fix proposed in #3063).
-   `StoppableWorkerManager` counts the workers as acknowledged once shutdown has begun, so the
-   manager goes on to its usual shutdown and `serve` exits 0.
+1. The manager's signal handler does the whole shutdown inside the handler, which Python runs
+   between any two bytecodes of the main thread: when that thread is in the middle of a call
+   through the shared worker-state proxy (it polls it every 0.1 s), the handler's own calls
+   garble the connection ("'list' object is not a mapping") and `serve` dies with a traceback.
+   And a SIGTERM that arrives before every worker has acknowledged its start leaves the manager
+   in `wait_for_ack` re-reading its own shutdown message at full CPU, forever; a second signal
+   then SIGKILLs its whole process group (sanic-org/sanic#2997, fix proposed in #3063).
+   `StoppableWorkerManager`'s handler only records the request; the manager's own loop (and
+   `wait_for_ack`) acts on it, and `serve` exits 0. A second signal once shutdown has begun
+   still kills, as in Sanic.
 
 2. When a worker gets a second stop signal while it runs its shutdown listeners (Ctrl-C in a
    terminal and systemd's default stop both signal every process of the server, and the manager
@@ -20,17 +24,36 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from functools import wraps
+from signal import Signals
+from types import FrameType
 from typing import Any, TypeVar
 
 import sanic.mixins.startup
-from sanic.worker.manager import WorkerManager
+from sanic.log import logger
+from sanic.worker.manager import MonitorCycle, WorkerManager
 
 A = TypeVar("A")
 
 
 class StoppableWorkerManager(WorkerManager):
+    stop_requested = False
+
+    def shutdown_signal(self, signal: int, frame: FrameType | None) -> None:
+        if self._shutting_down:
+            super().shutdown_signal(signal, frame)  # type: ignore[no-untyped-call]  # a second signal: kill
+            return
+        if not self.stop_requested:
+            self.stop_requested = True
+            logger.info("Received signal %s. Shutting down.", Signals(signal).name)
+
     def _all_workers_ack(self) -> bool:
-        return self._shutting_down or bool(super()._all_workers_ack())  # type: ignore[no-untyped-call]
+        return self.stop_requested or bool(super()._all_workers_ack())  # type: ignore[no-untyped-call]
+
+    def _poll_monitor(self) -> MonitorCycle | None:
+        if self.stop_requested:
+            self.shutdown()  # type: ignore[no-untyped-call]  # here, outside the signal handler
+            return MonitorCycle.BREAK
+        return super()._poll_monitor()
 
 
 def use_stoppable_worker_manager() -> None:

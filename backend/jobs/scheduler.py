@@ -12,6 +12,7 @@ import logging
 import signal
 from dataclasses import astuple
 from datetime import UTC
+from types import FrameType
 
 import aiocron
 from tortoise import Tortoise
@@ -42,8 +43,15 @@ async def schedule_forever(settings: Settings) -> None:
     await Tortoise.init(config=tortoise_config(settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        # Not `loop.add_signal_handler`: the loop removes those when it closes, and Ctrl-C signals
+        # this process and the manager, which signals it again, maybe after that.
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(stop.set)
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+        signal.signal(sig, request_stop)
     job = aiocron.crontab(settings.purge_schedule, func=run_purge, args=(settings,), start=True, tz=UTC)
     try:
         await stop.wait()
