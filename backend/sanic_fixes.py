@@ -11,7 +11,13 @@
    `wait_for_ack`) acts on it, and `serve` exits 0. A second signal once shutdown has begun
    still kills, as in Sanic.
 
-2. When a worker gets a second stop signal while it runs its shutdown listeners (Ctrl-C in a
+2. Sanic keeps the workers' shared state in a `multiprocessing` manager process, which ignores
+   SIGINT but dies of SIGTERM. systemd's default stop (and `kill` of the process group) sends
+   SIGTERM to every process, so the manager process died before the main process had finished
+   with the shared state (BrokenPipeError, exit status 1). `use_stoppable_worker_manager` also
+   has that process ignore SIGTERM; it stops when the main process shuts it down, as before.
+
+3. When a worker gets a second stop signal while it runs its shutdown listeners (Ctrl-C in a
    terminal and systemd's default stop both signal every process of the server, and the manager
    then signals its workers again), uvloop stops the loop under the listener and Sanic runs the
    listeners again from the start. A listener that closes connections then starts a second close
@@ -22,8 +28,11 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import signal
 from collections.abc import Callable, Coroutine
 from functools import wraps
+from multiprocessing.managers import SyncManager
 from signal import Signals
 from types import FrameType
 from typing import Any, TypeVar
@@ -38,13 +47,13 @@ A = TypeVar("A")
 class StoppableWorkerManager(WorkerManager):
     stop_requested = False
 
-    def shutdown_signal(self, signal: int, frame: FrameType | None) -> None:
+    def shutdown_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._shutting_down:
-            super().shutdown_signal(signal, frame)  # type: ignore[no-untyped-call]  # a second signal: kill
+            super().shutdown_signal(signum, frame)  # type: ignore[no-untyped-call]  # a second signal: kill
             return
         if not self.stop_requested:
             self.stop_requested = True
-            logger.info("Received signal %s. Shutting down.", Signals(signal).name)
+            logger.info("Received signal %s. Shutting down.", Signals(signum).name)
 
     def _all_workers_ack(self) -> bool:
         return self.stop_requested or bool(super()._all_workers_ack())  # type: ignore[no-untyped-call]
@@ -57,8 +66,21 @@ class StoppableWorkerManager(WorkerManager):
 
 
 def use_stoppable_worker_manager() -> None:
-    """Make `Sanic.serve` build its manager from `StoppableWorkerManager`."""
+    """Make `Sanic.serve` build its manager from `StoppableWorkerManager`, and its shared-state
+    process from `shared_state_manager`."""
     sanic.mixins.startup.WorkerManager = StoppableWorkerManager  # type: ignore[attr-defined]
+    sanic.mixins.startup.Manager = shared_state_manager  # type: ignore[attr-defined]
+
+
+def shared_state_manager() -> SyncManager:
+    """`multiprocessing.Manager()`, whose process outlives a SIGTERM sent to the whole group."""
+    manager = SyncManager(ctx=multiprocessing.get_context())
+    manager.start(_ignore_sigterm)
+    return manager
+
+
+def _ignore_sigterm() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # multiprocessing already ignores SIGINT there
 
 
 def run_once(

@@ -159,11 +159,14 @@ def test_serve_stopped_while_its_workers_start_exits_cleanly(settings: Settings,
 
 
 @pytest.mark.live
-def test_ctrl_c_stops_every_process_cleanly(settings: Settings, tmp_path: Path) -> None:
-    """Ctrl-C in a terminal (and systemd's default stop) signals every process of the server at once:
-    the workers are then signalled twice, once more by the manager, mid-shutdown. Repeated, because
-    the second signal lands inside the shutdown listeners only some of the time."""
-    for attempt in range(6):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "systemd-stop"])
+def test_a_signal_to_every_process_at_once_stops_the_server_cleanly(
+    settings: Settings, tmp_path: Path, signum: signal.Signals
+) -> None:
+    """Ctrl-C in a terminal (SIGINT) and systemd's default stop (SIGTERM) signal every process of
+    the server at once: the workers are signalled twice, once more by the manager, mid-shutdown.
+    Repeated, because the second signal lands inside the shutdown listeners only some of the time."""
+    for attempt in range(5):
         log = tmp_path / f"server-{attempt}.log"
         url, process = start_server(server_env(settings), workers=2, log=log)
         try:
@@ -172,7 +175,7 @@ def test_ctrl_c_stops_every_process_cleanly(settings: Settings, tmp_path: Path) 
             while log.read_text().count("Worker ready") < 2:  # stopping, not interrupting a start
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.01)
-            os.killpg(process.pid, signal.SIGINT)
+            os.killpg(process.pid, signum)
             assert process.wait(timeout=20) == 0, log.read_text()
         finally:
             stop(process)
