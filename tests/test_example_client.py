@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sanic import Sanic
@@ -18,15 +20,29 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import ROOT, live_server, serve_in_process, server_env
 
 
+def make_run_python(venv: Path) -> Path:
+    """A virtualenv with what `make run` installs (the Makefile's own recipe), none of the test extras."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("$(VENV)/.installed:", 1)[1].splitlines()[1].strip()
+    assert recipe.startswith("$(PY) -m pip install"), recipe
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    command = shlex.split(recipe.replace("$(PY)", str(python)))
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=600)
+    return python
+
+
 @pytest.mark.live
 @pytest.mark.usefixtures("db")
-async def test_the_example_client_logs_in_works_and_logs_out(settings: Settings) -> None:
+async def test_the_example_client_logs_in_works_and_logs_out(settings: Settings, tmp_path: Path) -> None:
+    """As the README's quick start runs it, with the interpreter `make run` set up."""
+    python = await asyncio.to_thread(make_run_python, tmp_path / "venv")
     await make_user("nurse", roles=("user",))
     with live_server(server_env(settings)) as (url, _):
         result = await asyncio.to_thread(
             subprocess.run,
             [
-                sys.executable,
+                str(python),
                 "examples/client.py",
                 "--url",
                 url,
