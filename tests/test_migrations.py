@@ -118,6 +118,11 @@ def sqlite_schema(path: Path) -> Schema:
     return Schema(columns, indexes)
 
 
+# Indexes with an operator class, which the models cannot express and SQLite does not need
+# (migrations/postgres/models/2_*: LIKE-prefix filters on the access log's path).
+POSTGRES_ONLY_INDEXES = frozenset({"idx_access_log_path_prefix"})
+
+
 async def postgres_schema(url: str) -> Schema:
     connection = await asyncpg.connect(url)
     try:
@@ -132,11 +137,13 @@ async def postgres_schema(url: str) -> Schema:
                       array_agg(a.attname ORDER BY k.ord) AS cols
                FROM pg_index ix
                JOIN pg_class t ON t.oid = ix.indrelid
+               JOIN pg_class i ON i.oid = ix.indexrelid AND i.relname <> ALL($1::text[])
                JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
                CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
                WHERE NOT ix.indisprimary
-               GROUP BY ix.indexrelid, t.relname, ix.indisunique"""
+               GROUP BY ix.indexrelid, t.relname, ix.indisunique""",
+            list(POSTGRES_ONLY_INDEXES),
         )
         indexes = {(row["table_name"], tuple(row["cols"]), row["is_unique"]) for row in index_rows}
     finally:

@@ -13,12 +13,16 @@ import httpx
 import pytest
 from sanic import Sanic
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from backend.app import create_app
+from backend.audit import queries
 from backend.audit.models import AccessLog
+from backend.audit.schemas import AccessLogFilters
 from backend.auth.service import utcnow
 from backend.config import Settings
 from tests.auth.helpers import bearer, login
+from tests.conftest import requires_postgres
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import eventually, serve_in_process
 
@@ -302,3 +306,14 @@ async def test_a_trusted_proxy_names_the_client(settings: Settings) -> None:
 async def test_an_untrusted_peer_cannot_spoof_its_address(client: httpx.AsyncClient) -> None:
     await client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.7", "Forwarded": "for=1.2.3.4"})
     assert (await AccessLog.get(path="/healthz")).ip == "127.0.0.1"
+
+
+@requires_postgres
+async def test_postgres_finds_a_path_prefix_through_an_index(client: httpx.AsyncClient) -> None:
+    """LIKE 'prefix%' can use a btree index only with a pattern operator class under most
+    collations; without one, a path filter read the whole log (70-90 ms at 1M rows)."""
+    count = queries.filtered(AccessLogFilters(path="/api/v1/users/")).count()
+    async with in_transaction("default") as connection:  # one connection for the setting and the plan
+        await connection.execute_script("SET LOCAL enable_seqscan = off")
+        plan = await connection.execute_query_dict("EXPLAIN " + count.sql(params_inline=True))
+    assert "idx_access_log_path_prefix" in " ".join(row["QUERY PLAN"] for row in plan), plan
