@@ -18,11 +18,13 @@ never holds up the loop for more than the budget.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections.abc import Sequence
 from typing import Any
 
+import aiosqlite
 from tortoise.backends.base.client import TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
 from tortoise.exceptions import TransactionManagementError
@@ -43,6 +45,24 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
 class ImmediateSqliteClient(SqliteClient):
     _reader: sqlite3.Connection | None = None
     _deadline = 0.0
+
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        super().__init__(file_path, **kwargs)
+        self._connecting = asyncio.Lock()
+
+    async def create_connection(self, with_db: bool) -> None:
+        """Tortoise's, but the connection is shared only once its pragmas are set. Tortoise
+        publishes it first, so a transaction begun meanwhile by another request made the next
+        pragma fail ("Safety level may not be changed inside a transaction")."""
+        async with self._connecting:
+            if self._connection is not None:
+                return
+            connection = await aiosqlite.connect(self.filename, isolation_level=None)
+            connection._conn.row_factory = sqlite3.Row
+            for pragma, value in self.pragmas.items():
+                await (await connection.execute(f"PRAGMA {pragma}={value}")).close()
+            self._connection = connection
+            await self._post_connect()
 
     def _in_transaction(self) -> TransactionContext:
         return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)

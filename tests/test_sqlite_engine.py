@@ -63,3 +63,24 @@ async def test_errors_and_writes_take_the_usual_way(client: ImmediateSqliteClien
     await client.execute_query("INSERT INTO item (name) VALUES ('by execute_query')")
     assert await client.execute_query_dict("SELECT name FROM item") == [{"name": "by execute_query"}]
     assert await client.execute_query_dict("SELECT ? AS v", ["a\x00b"]) == [{"v": "a\x00b"}]
+
+
+async def test_a_transaction_never_gets_the_connection_before_it_is_set_up(tmp_path: Path) -> None:
+    """The first requests of a worker may all begin transactions at once: each connects first (as
+    Tortoise's transaction wrapper does), and must get a connection whose pragmas are all set."""
+    client = ImmediateSqliteClient(
+        str(tmp_path / "fresh.db"), connection_name="fresh", journal_mode="WAL", synchronous="NORMAL"
+    )
+
+    async def first_transaction() -> None:
+        await client.create_connection(with_db=True)  # outside the lock, as backend.transactions does
+        async with client._lock:
+            connection = client._connection
+            assert connection is not None
+            await connection.execute("BEGIN IMMEDIATE")
+            await connection.execute("COMMIT")
+
+    try:
+        await asyncio.gather(*(first_transaction() for _ in range(5)))
+    finally:
+        await client.close()

@@ -93,6 +93,7 @@ async def test_kill_9_of_a_worker_mid_load_loses_no_answered_request(settings: S
 
 
 async def test_a_write_heavy_mixed_load_on_two_workers_gives_no_5xx(settings: Settings) -> None:
+    server_errors: list[str] = []
     await make_user("root", roles=("admin", "user"))
     for n in range(8):
         await make_user(f"user{n}")
@@ -111,6 +112,7 @@ async def test_a_write_heavy_mixed_load_on_two_workers_gives_no_5xx(settings: Se
                 url, "POST", "/api/v1/auth/login", {"username": f"user{n}", "password": DEFAULT_PASSWORD}
             )
             statuses.append(login.status_code)
+            assert login.status_code == 200, login.text
             tokens = login.json()
             for round_ in range(5):
                 created = await send(
@@ -123,12 +125,14 @@ async def test_a_write_heavy_mixed_load_on_two_workers_gives_no_5xx(settings: Se
                 refreshed = await send(
                     url, "POST", "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]}
                 )
+                assert refreshed.status_code == 200, refreshed.text
                 tokens = refreshed.json()
                 me = await send(url, "GET", "/api/v1/auth/me", **bearer(tokens["access_token"]))
                 statuses += [created.status_code, refreshed.status_code, me.status_code]
+                server_errors.extend(r.text for r in (created, refreshed, me) if r.status_code >= 500)
             return statuses
 
         results = await asyncio.gather(*(session(n) for n in range(8)))
     statuses = [status for result in results for status in result]
-    assert not [status for status in statuses if status >= 500]
+    assert not [status for status in statuses if status >= 500], (statuses, server_errors)
     assert Counter(statuses) == Counter({200: 8 + 8 * 5 * 2, 201: 8 * 5})
