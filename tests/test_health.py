@@ -3,6 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
+from tortoise import connections
 
 from backend.app import create_app
 from backend.config import Settings
@@ -21,6 +23,20 @@ async def test_readyz_checks_the_database(client: httpx.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+async def test_readyz_notices_a_wedged_sqlite_connection(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Reads skip the worker's aiosqlite connection on SQLite; readiness must not, or a worker whose
+    writes are all stuck (a transaction that never ends) would still look ready."""
+    if not settings.is_sqlite:
+        pytest.skip("SQLite's connection lock; PostgreSQL's pool: test_faults.py")
+    lock = connections.get("default")._lock
+    async with lock:  # as a transaction that never ends holds it
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert (await client.get("/readyz")).status_code == 200
 
 
 async def test_every_response_carries_a_request_id_and_security_headers(client: httpx.AsyncClient) -> None:
