@@ -58,9 +58,13 @@ class ImmediateSqliteClient(SqliteClient):
             if self._connection is not None:
                 return
             connection = await aiosqlite.connect(self.filename, isolation_level=None)
-            connection._conn.row_factory = sqlite3.Row
-            for pragma, value in self.pragmas.items():
-                await (await connection.execute(f"PRAGMA {pragma}={value}")).close()
+            try:
+                connection._conn.row_factory = sqlite3.Row
+                for pragma, value in self.pragmas.items():
+                    await (await connection.execute(f"PRAGMA {pragma}={value}")).close()
+            except BaseException:  # cancelled (the client hung up) or failed: no half-set-up leftovers
+                await asyncio.shield(connection.close())
+                raise
             self._connection = connection
             await self._post_connect()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -21,10 +22,12 @@ async def _create(name: str) -> None:
 async def test_cancelling_a_transaction_at_any_point_leaves_the_database_usable(connected: bool) -> None:
     """Cancel a writer after 0, 1, 2 ... turns of the event loop: one of them lands while the
     transaction begins (on a fresh client, while it connects). Afterwards a transaction must
-    still commit, promptly."""
+    still commit, promptly, and no connection be left behind by a cancelled connect (its
+    aiosqlite thread would keep the process from exiting)."""
+    threads_before = database_threads()
     if connected:
         await Category.exists(name="warm-up")
-    for turns in range(12):
+    for turns in range(40):
         task = asyncio.create_task(_create(f"cancelled-{turns}"))
         for _ in range(turns):
             await asyncio.sleep(0)
@@ -32,6 +35,11 @@ async def test_cancelling_a_transaction_at_any_point_leaves_the_database_usable(
         await asyncio.gather(task, return_exceptions=True)
     await asyncio.wait_for(_create("after"), timeout=10)
     assert await Category.exists(name="after")
+    assert database_threads() - threads_before <= 1, "one connection for the worker, no more"
+
+
+def database_threads() -> int:
+    return sum("_connection_worker_thread" in thread.name for thread in threading.enumerate())
 
 
 async def _create_then_fail(name: str) -> None:
