@@ -120,10 +120,10 @@ def register_database(app: App, settings: Settings) -> None:
 async def ping() -> None:
     """Raise if the database does not answer a trivial query on the connection that writes.
 
-    The leading comment keeps SQLite's loop-thread reader out of it (it takes statements that
-    start with SELECT): readiness must notice a wedged aiosqlite connection, which reads skip.
+    A script, not a query: SQLite's loop-thread reader takes queries only, and readiness must
+    notice a wedged aiosqlite connection, which reads skip.
     """
-    await connections.get("default").execute_query("/* readiness */ SELECT 1")
+    await connections.get("default").execute_script("SELECT 1")
 
 
 # The config aerich's command line reads (see aerich.ini and aerich-postgres.ini).

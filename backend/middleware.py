@@ -23,14 +23,18 @@ SECURITY_HEADERS = {
 DATABASE_INTEGERS = range(-(2**31), 2**31)
 
 
+KEPT_HEADERS = frozenset(
+    {*(name.lower() for name in SECURITY_HEADERS), "cache-control", "x-request-id", "vary"}
+)
+
+
 def protective_headers(response: BaseHTTPResponse) -> dict[str, str]:
     """The headers of `response` that a replacement response (an error decided after the
     handler, by a later middleware) must keep: security, caching, request id and CORS."""
-    kept = {name.lower() for name in SECURITY_HEADERS} | {"cache-control", "x-request-id", "vary"}
     return {
         name: value
         for name, value in response.headers.items()
-        if name.lower() in kept or name.lower().startswith("access-control-")
+        if name.lower() in KEPT_HEADERS or name.lower().startswith("access-control-")
     }
 
 

@@ -128,6 +128,17 @@ def start_server(env: Mapping[str, str], *, workers: int, log: Path) -> tuple[st
     return f"http://127.0.0.1:{port}", process
 
 
+def wait_for_log(
+    log: Path, process: subprocess.Popen[bytes], condition: Callable[[str], bool], within: float = 30.0
+) -> None:
+    """Poll the server's log until `condition` holds of it; fail if the server exits or time runs out."""
+    deadline = time.monotonic() + within
+    while not condition(text := log.read_text()):
+        assert process.poll() is None, text
+        assert time.monotonic() < deadline, text
+        time.sleep(0.005)
+
+
 def worker_pids(main_pid: int) -> list[int]:
     """The server's HTTP worker processes, told apart from its other children by their environment."""
     pids = []

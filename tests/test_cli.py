@@ -7,14 +7,22 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from backend.config import Settings
-from tests.harness import ROOT, free_port, live_server, server_env, start_server, stop, wait_until_ready
+from tests.harness import (
+    ROOT,
+    free_port,
+    live_server,
+    server_env,
+    start_server,
+    stop,
+    wait_for_log,
+    wait_until_ready,
+)
 
 
 def backend(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -145,11 +153,7 @@ def test_serve_stopped_while_its_workers_start_exits_cleanly(settings: Settings,
     log = tmp_path / "server.log"
     _, process = start_server(server_env(settings), workers=2, log=log)
     try:
-        deadline = time.monotonic() + 30
-        while "Starting worker" not in log.read_text():  # spawned, not yet acknowledged
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.005)
+        wait_for_log(log, process, lambda text: "Starting worker" in text)  # spawned, not yet acknowledged
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0, log.read_text()
     finally:
@@ -171,10 +175,7 @@ def test_a_signal_to_every_process_at_once_stops_the_server_cleanly(
         url, process = start_server(server_env(settings), workers=2, log=log)
         try:
             wait_until_ready(url, process, log)
-            deadline = time.monotonic() + 30
-            while log.read_text().count("Worker ready") < 2:  # stopping, not interrupting a start
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.01)
+            wait_for_log(log, process, lambda text: text.count("Worker ready") == 2)  # not mid-start
             os.killpg(process.pid, signum)
             assert process.wait(timeout=20) == 0, log.read_text()
         finally:
