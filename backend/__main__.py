@@ -127,7 +127,7 @@ async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
 async def _purge(settings: Settings, args: argparse.Namespace) -> int:
     report = await purge_all(settings, now=utcnow())
     print(
-        f"Purged {report.tokens} token(s), {report.login_attempts} login attempt(s), "
+        f"Purged {report.tokens} token(s), {report.login_throttles} login throttling bucket(s), "
         f"{report.access_log} access-log row(s), {report.idempotency_keys} idempotency key(s)"
     )
     return 0

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
 
     login_throttle_window_seconds: Annotated[int, Field(ge=1)] = 900
     login_failures_per_username: Annotated[int, Field(ge=1)] = 5
+    login_failures_per_username_total: Annotated[int, Field(ge=1)] = 30
     login_failures_per_ip: Annotated[int, Field(ge=1)] = 20
     login_backoff_seconds: Annotated[int, Field(ge=1)] = 30
 
@@ -74,7 +75,6 @@ class Settings(BaseSettings):
     access_log_exclude: Annotated[list[str], NoDecode] = []
     purge_schedule: str = "17 * * * *"
     revoked_token_retention_days: Annotated[int, Field(ge=0)] = 7
-    login_attempt_retention_hours: Annotated[int, Field(ge=1)] = 24
     idempotency_key_retention_hours: Annotated[int, Field(ge=1)] = 24
 
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_000_000

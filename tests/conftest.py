@@ -27,7 +27,7 @@ from tests.harness import serve_in_process
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 APP_TABLES = (
-    "user_role", "token", "login_attempt", "access_log", "measure", "appointment", "patient", "category",
+    "user_role", "token", "login_throttle", "access_log", "measure", "appointment", "patient", "category",
     '"user"', "role",
 )  # fmt: skip
 

@@ -32,15 +32,20 @@ class Token(Model):
         indexes = (("user_id", "created_at"),)
 
 
-class LoginAttempt(Model):
-    """A failed or successful login, counted per username and per IP for throttling."""
+class LoginThrottle(Model):
+    """Failed logins counted in one throttling scope (see backend.auth.throttle)."""
 
     id = fields.BigIntField(primary_key=True)
-    username_key = fields.CharField(max_length=64)
-    ip = fields.CharField(max_length=64)
-    succeeded = fields.BooleanField()
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    scope = fields.CharField(max_length=16)
+    username_key = fields.CharField(max_length=64, default="")
+    ip = fields.CharField(max_length=64, default="")
+    # Checks counted in the current window: reserved before the hash, kept when they fail.
+    failures = fields.IntField(default=0)
+    # Lockouts served in a row: each doubles the next one's length.
+    lockouts = fields.IntField(default=0)
+    last_attempt_at = fields.DatetimeField(db_index=True)
+    locked_until = fields.DatetimeField(null=True, db_index=True)
 
     class Meta:
-        table = "login_attempt"
-        indexes = (("username_key", "created_at"), ("ip", "created_at"))
+        table = "login_throttle"
+        unique_together = (("scope", "username_key", "ip"),)

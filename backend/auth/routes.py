@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -10,7 +11,7 @@ from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
 from backend.audit.events import record_event
-from backend.auth import service
+from backend.auth import lockouts, service
 from backend.auth.decorators import bearer_token, client_of, require_roles, require_user
 from backend.auth.models import Token
 from backend.auth.schemas import (
@@ -31,14 +32,20 @@ from backend.pagination import PageParams, page_of, paginate
 from backend.users import service as users_service
 from backend.users.schemas import UserRead, user_read
 
+logger = logging.getLogger("backend.auth")
 bp = Blueprint("auth", url_prefix="/auth")
+# Failed logins for one username from this many addresses within the window are an alert.
+GUESSED_FROM_ADDRESSES = 3
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/v1/auth"
 TOKEN_SORT = {"created_at": "created_at", "last_used_at": "last_used_at", "expires_at": "expires_at"}
 
 
 async def login_recorded(request: Request, *, username: str, password: str) -> Session:
-    """Log in, and note the attempt (who, and whether it succeeded) on the request's access-log row."""
+    """Log in, and note the attempt (who, and whether it succeeded) on the request's access-log row.
+
+    A username that failed from several addresses within the throttling window is a security
+    event: it is logged as a warning and its row says from how many."""
     attempt = {"username": username.casefold()[:64]}
     try:
         session = await service.login(
@@ -50,6 +57,17 @@ async def login_recorded(request: Request, *, username: str, password: str) -> S
             policy=ThrottlePolicy.from_settings(request.app.ctx.settings),
             now=service.utcnow(),
         )
+    except service.BadCredentials as error:
+        if error.addresses_guessing >= GUESSED_FROM_ADDRESSES:
+            logger.warning(
+                "security: username %r failed to log in from %d addresses within the throttling window",
+                attempt["username"],
+                error.addresses_guessing,
+            )
+            record_event(request, "auth.login_guessing", **attempt, addresses=error.addresses_guessing)
+        else:
+            record_event(request, "auth.login", **attempt, succeeded=False)
+        raise
     except (Unauthorized, Throttled):
         record_event(request, "auth.login", **attempt, succeeded=False)
         raise
@@ -250,4 +268,4 @@ async def revoke_my_token(request: Request, token_id: uuid.UUID) -> HTTPResponse
     return no_content()
 
 
-blueprints = [bp]
+blueprints = [bp, lockouts.bp]

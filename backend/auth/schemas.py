@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from backend.api import RequestModel, ResponseModel
-from backend.pagination import Page
+from backend.pagination import Page, PageParams
 
 TokenState = Literal["active", "blocked", "revoked", "expired"]
 
@@ -64,4 +64,23 @@ class TokenRead(ResponseModel):
 
 
 class TokenPage(Page[TokenRead]):
+    pass
+
+
+class LockoutQuery(PageParams):
+    username: Annotated[str | None, Field(max_length=256, description="exact, case-insensitive")] = None
+    ip: Annotated[str | None, Field(max_length=64)] = None
+
+
+class LockoutRead(ResponseModel):
+    """A throttling bucket that refuses logins until `locked_until`."""
+
+    id: int
+    username: str | None = Field(description="null: the address is locked for every username")
+    ip: str | None = Field(description="null: the username is locked at every address")
+    failures: int = Field(description="failed checks counted in the current window")
+    locked_until: datetime
+
+
+class LockoutPage(Page[LockoutRead]):
     pass

@@ -84,6 +84,14 @@ def _issue(
     return access, refresh
 
 
+class BadCredentials(Unauthorized):
+    """A failed password check, with how many addresses have failed for the username lately."""
+
+    def __init__(self, *, addresses_guessing: int) -> None:
+        super().__init__(BAD_CREDENTIALS, code="invalid_credentials")
+        self.addresses_guessing = addresses_guessing
+
+
 async def login(
     *,
     username: str,
@@ -97,19 +105,21 @@ async def login(
     """Check the credentials with exactly one password hash, whether or not the user exists."""
     key = username.casefold()
     client = client.bounded()
-    if wait := await throttle.retry_after(username_key=key[:64], ip=client.ip, now=now, policy=policy):
+    attempt = throttle.Attempt(username_key=key, ip=client.ip)
+    if wait := await throttle.reserve(attempt, now=now, policy=policy):
         raise _throttled(wait)
     user = await User.get_or_none(username_key=key) if len(key) <= 64 else None
     matches = await hasher.verify(password, user.password_hash if user else None)
     if user is None or not matches or not user.is_active:
-        await throttle.record_attempt(username_key=key[:64], ip=client.ip, succeeded=False)
-        raise Unauthorized(BAD_CREDENTIALS, code="invalid_credentials")
+        await throttle.record_failure(attempt, now=now, policy=policy)
+        guessing = await throttle.addresses_guessing(key, now=now, policy=policy)
+        raise BadCredentials(addresses_guessing=guessing)
     login_id = uuid.uuid4()
     access, refresh = _issue(tokens=tokens, user_id=user.id, login_id=login_id, now=now)
-    # One transaction, not three: on SQLite each write takes the database's only write lock, and
+    # One transaction, not several: on SQLite each write takes the database's only write lock, and
     # the access log's commits would queue behind every one of them.
     async with atomic():
-        await throttle.record_attempt(username_key=key, ip=client.ip, succeeded=True)
+        await throttle.record_success(attempt)
         await Token.create(
             id=login_id,
             user_id=user.id,
@@ -311,16 +321,17 @@ async def change_password(
 ) -> None:
     """Change the caller's password; every other login of theirs ends."""
     user = await User.get(id=principal.user_id)
-    key, ip = user.username_key, client.bounded().ip
-    if wait := await throttle.retry_after(username_key=key, ip=ip, now=now, policy=policy):
+    attempt = throttle.Attempt(username_key=user.username_key, ip=client.bounded().ip)
+    if wait := await throttle.reserve(attempt, now=now, policy=policy):
         raise _throttled(wait)
     if not await hasher.verify(current_password, user.password_hash):
-        await throttle.record_attempt(username_key=key, ip=ip, succeeded=False)
+        await throttle.record_failure(attempt, now=now, policy=policy)
         raise ValidationFailed(
             "The current password is not correct",
             code="current_password_invalid",
             errors=[{"loc": ["body", "current_password"], "msg": "Incorrect password", "type": "invalid"}],
         )
+    await throttle.record_success(attempt)
     check_password_policy(new_password, username=user.username, min_length=min_length, field="new_password")
     user.password_hash = await hasher.hash(new_password)
     user.password_change_required = False

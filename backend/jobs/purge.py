@@ -16,7 +16,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from backend.audit.models import AccessLog
-from backend.auth.models import LoginAttempt, Token
+from backend.auth.models import LoginThrottle, Token
 from backend.config import Settings
 from backend.patients.models import PatientIdempotencyKey
 
@@ -30,7 +30,7 @@ AnyModel = TypeVar("AnyModel", bound=Model)
 @dataclass(frozen=True)
 class PurgeReport:
     tokens: int
-    login_attempts: int
+    login_throttles: int
     access_log: int
     idempotency_keys: int
 
@@ -53,9 +53,13 @@ async def purge_tokens(*, now: datetime, keep_revoked_days: int, batch_size: int
     return await delete_in_batches(stale, batch_size=batch_size)
 
 
-async def purge_login_attempts(*, now: datetime, keep_hours: int, batch_size: int = BATCH_SIZE) -> int:
-    old = LoginAttempt.filter(created_at__lt=now - timedelta(hours=keep_hours))
-    return await delete_in_batches(old, batch_size=batch_size)
+async def purge_login_throttles(*, now: datetime, window_seconds: int, batch_size: int = BATCH_SIZE) -> int:
+    """Throttling buckets untouched for a window and not locked: they would start afresh anyway."""
+    stale = LoginThrottle.filter(
+        Q(locked_until=None) | Q(locked_until__lt=now),
+        last_attempt_at__lt=now - timedelta(seconds=window_seconds),
+    )
+    return await delete_in_batches(stale, batch_size=batch_size)
 
 
 async def purge_access_log(*, now: datetime, retention_days: int, batch_size: int = BATCH_SIZE) -> int:
@@ -75,7 +79,9 @@ async def purge_idempotency_keys(*, now: datetime, keep_hours: int, batch_size: 
 async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
     report = PurgeReport(
         tokens=await purge_tokens(now=now, keep_revoked_days=settings.revoked_token_retention_days),
-        login_attempts=await purge_login_attempts(now=now, keep_hours=settings.login_attempt_retention_hours),
+        login_throttles=await purge_login_throttles(
+            now=now, window_seconds=settings.login_throttle_window_seconds
+        ),
         access_log=await purge_access_log(now=now, retention_days=settings.access_log_retention_days),
         idempotency_keys=await purge_idempotency_keys(
             now=now, keep_hours=settings.idempotency_key_retention_hours

@@ -10,6 +10,7 @@ from sanic_ext.extensions.openapi import openapi
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.audit.events import record_event
 from backend.auth import service as auth_service
+from backend.auth import throttle
 from backend.auth.decorators import require_roles
 from backend.auth.models import Token
 from backend.auth.routes import TOKEN_SORT, token_page, token_read
@@ -153,6 +154,7 @@ async def reset_password(request: Request, user_id: int, body: PasswordReset) ->
         password_change_required=body.password_change_required,
         min_password_length=request.app.ctx.settings.password_min_length,
     )
+    await throttle.lift_user_lockouts(user.username_key)
     record_event(request, "user.password_reset", **target(user), logins_ended=ended)
     return no_content()
 

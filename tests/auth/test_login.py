@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sanic import Sanic
 
-from backend.auth.models import LoginAttempt, Token
+from backend.auth.models import LoginThrottle, Token
 from backend.auth.service import utcnow
 from backend.users.models import User
 from tests.auth.helpers import bearer, login
@@ -114,8 +114,8 @@ async def test_the_backoff_grows_with_further_failures(client: httpx.AsyncClient
     first = int(
         (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).headers["retry-after"]
     )
-    # Let the lockout lapse by ageing the failures, then fail once more.
-    await LoginAttempt.all().update(created_at=utcnow() - timedelta(seconds=first + 1))
+    # Let the lockout lapse, then fail once more.
+    await LoginThrottle.all().update(locked_until=utcnow() - timedelta(seconds=1))
     assert (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).status_code == 401
     second = int(
         (await client.post(LOGIN, json={"username": "alice", "password": "nope"})).headers["retry-after"]

@@ -6,14 +6,14 @@ import pytest
 from tortoise import connections
 
 from backend.audit.models import AccessLog
-from backend.auth.models import LoginAttempt, Token
+from backend.auth.models import LoginThrottle, Token
 from backend.auth.service import utcnow
 from backend.config import Settings
 from backend.jobs.purge import (
     purge_access_log,
     purge_all,
     purge_idempotency_keys,
-    purge_login_attempts,
+    purge_login_throttles,
     purge_tokens,
 )
 from backend.patients.models import Patient, PatientIdempotencyKey
@@ -43,12 +43,19 @@ async def test_purges_delete_in_bounded_batches_until_done() -> None:
     assert await Token.all().count() == 0
 
 
-async def test_old_login_attempts_are_purged() -> None:
-    old = await LoginAttempt.create(username_key="a", ip="1.2.3.4", succeeded=False)
-    await LoginAttempt.filter(id=old.id).update(created_at=NOW - timedelta(hours=25))
-    await LoginAttempt.create(username_key="a", ip="1.2.3.4", succeeded=False)
-    assert await purge_login_attempts(now=NOW, keep_hours=24) == 1
-    assert await LoginAttempt.all().count() == 1
+async def test_throttling_buckets_untouched_for_a_window_and_unlocked_are_purged() -> None:
+    window = timedelta(minutes=15)
+    for name, last_attempt, locked_until in (
+        ("stale", NOW - window - timedelta(seconds=1), None),
+        ("lapsed", NOW - window - timedelta(seconds=1), NOW - timedelta(seconds=1)),
+        ("locked", NOW - window - timedelta(seconds=1), NOW + timedelta(seconds=1)),
+        ("recent", NOW - window + timedelta(seconds=1), None),
+    ):
+        await LoginThrottle.create(
+            scope="user", username_key=name, last_attempt_at=last_attempt, locked_until=locked_until
+        )
+    assert await purge_login_throttles(now=NOW, window_seconds=int(window.total_seconds())) == 2
+    assert sorted(await LoginThrottle.all().values_list("username_key", flat=True)) == ["locked", "recent"]
 
 
 async def test_access_log_retention_zero_keeps_everything() -> None:
