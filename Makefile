@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench fuzz clean
 
 run: $(VENV)/.installed frontend/dist/index.html
 	$(PY) -m backend migrate
@@ -33,6 +33,11 @@ format: $(VENV)/.installed-test
 # Not part of `test`: about 5 minutes of load (core; core_postgres too when BENCH_DATABASE_URL is set).
 bench: $(VENV)/.installed-test
 	$(PY) -m bench --runs 5 --duration 5
+
+# Not part of `test`: Schemathesis with a fresh random seed (printed), 50 examples an operation, as a
+# plain user and an admin, on SQLite and PostgreSQL (FUZZ_DATABASE_URL). See SECURITY.md.
+fuzz: $(VENV)/.installed-test
+	$(PY) scripts/fuzz.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -75,7 +75,8 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_openapi(settings: Settings, args: argparse.Namespace) -> int:
     quiet = settings.model_copy(update={"purge_schedule": "", "log_level": "WARNING"})
-    text = json.dumps(asyncio.run(build_document(create_app(quiet))), indent=2) + "\n"
+    # Sorted keys: the saved document (frontend/openapi.json) changes only where the API does.
+    text = json.dumps(asyncio.run(build_document(create_app(quiet))), indent=2, sort_keys=True) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:

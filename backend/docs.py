@@ -98,10 +98,12 @@ BODY_ERRORS = {
 }
 QUERY_ERRORS = {"422": "The query string is invalid"}
 PATH_ERRORS = {"404": "Not Found"}
+# Any request: Sanic refuses a request line and headers over REQUEST_MAX_HEADER_SIZE (8 KiB).
+REQUEST_ERRORS = {"431": "The URL and headers are too large"}
 
 
 def standard_errors(path: str, operation: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = dict(REQUEST_ERRORS)
     if "requestBody" in operation:
         errors |= BODY_ERRORS
     if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):

@@ -11,10 +11,11 @@
     ├── Throttled                  429     throttled           (+ Retry-After)
     └── ServiceUnavailable         503     service_unavailable
 
-Services raise these; Sanic's own errors (404, 405, 413, ...) and database outages are
-mapped onto the same body. A 4xx is the client's doing and is not logged (the access log
-has it); a 5xx is logged in one line with its request id, and with a traceback only
-when it is a bug (500). No response body ever carries a traceback, SQL or a file path.
+Services raise these; Sanic's own errors (404, 405, 413, 431 for a URL and headers over
+REQUEST_MAX_HEADER_SIZE, ...) and database outages are mapped onto the same body. A 4xx is the
+client's doing and is not logged (the access log has it); a 5xx is logged in one line with its
+request id, and with a traceback only when it is a bug (500). No response body ever carries a
+traceback, SQL or a file path.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any, ClassVar
 
 import orjson
 from sanic import HTTPResponse, Request
-from sanic.exceptions import SanicException
+from sanic.exceptions import PayloadTooLarge, SanicException
 from sanic.handlers import ErrorHandler
 from tortoise.exceptions import (
     DBConnectionError,
@@ -161,6 +162,13 @@ def to_problem(request: Request | None, exception: BaseException) -> HTTPRespons
             errors=exception.errors,
             headers=exception.headers,
         )
+    if _is_oversized_head(exception):
+        return problem(
+            431,
+            "The request's URL and headers are too large",
+            code="request_header_fields_too_large",
+            request_id=request_id,
+        )
     if isinstance(exception, SanicException):
         status = exception.status_code
         code = _SANIC_CODES.get(status)
@@ -189,6 +197,11 @@ def to_problem(request: Request | None, exception: BaseException) -> HTTPRespons
         return _internal_error(request_id)
     logger.error("request %s: unhandled %s", request_id, type(exception).__name__, exc_info=exception)
     return _internal_error(request_id)
+
+
+def _is_oversized_head(exception: BaseException) -> bool:
+    """Sanic says 413 for a request line and headers over REQUEST_MAX_HEADER_SIZE: that is 431."""
+    return isinstance(exception, PayloadTooLarge) and str(exception).startswith("Request header")
 
 
 def _internal_error(request_id: str | None) -> HTTPResponse:

@@ -52,5 +52,6 @@ async def test_the_consoles_api_types_come_from_the_current_document(client: htt
     served = (await client.get("/api/v1/openapi.json")).json()
     saved = json.loads((ROOT / "frontend" / "openapi.json").read_text())
     assert saved == served, (
-        "frontend/openapi.json is stale: run `npm run fetch:api && npm run gen:api` in frontend/"
+        "frontend/openapi.json is stale: run `python -m backend openapi --output frontend/openapi.json`,"
+        " then `npm run gen:api` in frontend/"
     )
