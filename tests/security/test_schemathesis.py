@@ -104,8 +104,9 @@ async def test_schemathesis_finds_nothing(settings: Settings, db: None, tmp_path
         await make_account(username)
     with live_server(server_env(settings) | UNTHROTTLED) as (url, _):
         started = time.monotonic()
-        # Both at once (the two accounts are disjoint): the client's generation and the server share the CPUs.
-        runs = await asyncio.gather(*(fuzz(url, username, tmp_path) for username in ACCOUNTS))
+        # One after the other: at once, one run deleted the patients the other had just created, and
+        # the stateful phase's check that a created resource can be read failed (FUZZ_SEED=1794791428).
+        runs = [await fuzz(url, username, tmp_path) for username in ACCOUNTS]
         print(f"schemathesis: {time.monotonic() - started:.1f} s")
         for username, (code, output) in zip(ACCOUNTS, runs, strict=True):
             print(f"{username}:\n{output[output.find('SUMMARY') :]}")
