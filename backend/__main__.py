@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -75,8 +76,10 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_openapi(settings: Settings, args: argparse.Namespace) -> int:
     quiet = settings.model_copy(update={"purge_schedule": "", "log_level": "WARNING"})
-    # Sorted keys: the saved document (frontend/openapi.json) changes only where the API does.
-    text = json.dumps(asyncio.run(build_document(create_app(quiet))), indent=2, sort_keys=True) + "\n"
+    app = create_app(quiet)
+    # Sanic's INFO lines ("Sanic Extensions: ...") go to standard output, into the document.
+    logging.getLogger("sanic.root").setLevel(logging.WARNING)
+    text = json.dumps(asyncio.run(build_document(app)), indent=2) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -113,14 +113,33 @@ def standard_errors(path: str, operation: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+# The order of an OpenAPI path item's operations (openapi-typescript's, HTTP's usual one).
+METHOD_ORDER = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def in_fixed_order(paths: dict[str, Any]) -> dict[str, Any]:
+    """Paths sorted, and each path's operations in METHOD_ORDER. sanic-ext's own order changes
+    from one process to the next, which made every regenerated frontend/openapi.json a reshuffle."""
+
+    def method_rank(key: str) -> tuple[int, str]:
+        return (METHOD_ORDER.index(key) if key in METHOD_ORDER else len(METHOD_ORDER), key)
+
+    return {
+        path: {key: item[key] for key in sorted(item, key=method_rank)}
+        for path, item in sorted(paths.items())
+    }
+
+
 def finish_document(document: dict[str, Any]) -> dict[str, Any]:
-    """What sanic-ext leaves to do: the 3.1 dialect, no body on 204 responses, and the error
-    responses that every route taking a body, a query or a path id can answer."""
+    """What sanic-ext leaves to do: the 3.1 dialect, no body on 204 responses, the error
+    responses that every route taking a body, a query or a path id can answer, and a fixed
+    order of paths and operations."""
     from backend.api import Problem  # backend.api builds on this module
 
     problem = {"application/problem+json": {"schema": schema_ref(Problem)}}
     document["openapi"] = "3.1.0"
     document.pop("servers", None)
+    document["paths"] = in_fixed_order(document["paths"])
     for path, item in document["paths"].items():
         for operation in item.values():
             responses = {str(status): response for status, response in operation.get("responses", {}).items()}

@@ -6,19 +6,8 @@ const base = process.argv[2] ?? process.env.API_URL ?? "http://127.0.0.1:8000";
 const response = await fetch(new URL("/api/v1/openapi.json", base));
 if (!response.ok) throw new Error(`GET /api/v1/openapi.json: ${response.status}`);
 const document = await response.json();
-// Keys sorted, as `python -m backend openapi` writes them: the file changes only where the API does.
-const sorted = (value) =>
-  Array.isArray(value)
-    ? value.map(sorted)
-    : value && typeof value === "object"
-      ? Object.fromEntries(
-          Object.keys(value)
-            .sort()
-            .map((key) => [key, sorted(value[key])]),
-        )
-      : value;
 await writeFile(
   new URL("../openapi.json", import.meta.url),
-  `${JSON.stringify(sorted(document), null, 2)}\n`,
+  `${JSON.stringify(document, null, 2)}\n`,
 );
 process.stdout.write(`saved openapi.json from ${base}\n`);

@@ -46,6 +46,9 @@ ALICE = "alice"
 ALICE_PASSWORD = "alice first password"
 ALICE_TEMPORARY = "alice temporary password"
 ALICE_NEW = "alice chose this password"
+# Locked out on purpose; no other test signs in as this user.
+LOCKED = "lockout-target"
+LOCKED_PASSWORD = "lockout target password"
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 TIMEOUT_MS = 15_000
 
@@ -125,6 +128,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "SECRET_KEY": "e2e-secret-key-that-is-long-enough-for-hs256",
         "BCRYPT_ROUNDS": "4",
         "FRONTEND_DIST": str(DIST),
+        # The lockout test must see its lockout still in force on a slow machine (default 30 s).
+        "LOGIN_BACKOFF_SECONDS": "600",
     }
     run_cli(env, "migrate")
     run_cli(env, "create-admin", "--username", ADMIN[0], "--password", ADMIN[1])
@@ -383,6 +388,58 @@ def test_my_account_signs_out_other_logins(session: Session) -> None:
     heading(page, "My account")  # this browser is still signed in
 
 
+def test_lifting_a_lockout_lets_the_user_sign_in_again(session: Session) -> None:
+    login = f"{session.url}/api/v1/auth/login"
+    admin_token = httpx.post(login, json={"username": ADMIN[0], "password": ADMIN[1]}).json()["access_token"]
+    created = httpx.post(
+        f"{session.url}/api/v1/users",
+        json={"username": LOCKED, "password": LOCKED_PASSWORD, "password_change_required": False},
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
+    assert created.status_code == 201, created.text
+    page = session.admin
+    page.get_by_role("link", name="Lockouts").click()
+    heading(page, "Lockouts")
+    table = page.get_by_role("table", name="Lockouts")
+    expect(table.get_by_role("columnheader")).to_have_count(5)
+    expect(table).to_contain_text("No one is locked out.")
+
+    # LOGIN_FAILURES_PER_USERNAME (5) wrong passwords lock (LOCKED, 127.0.0.1). With the three
+    # wrong ones of the tests before, 127.0.0.1 stays well below LOGIN_FAILURES_PER_IP (20).
+    for _ in range(5):
+        assert httpx.post(login, json={"username": LOCKED, "password": "a wrong guess"}).status_code == 401
+    refused = httpx.post(login, json={"username": LOCKED, "password": LOCKED_PASSWORD})
+    assert refused.status_code == 429, refused.text
+
+    page.get_by_role("textbox", name="Username").fill(LOCKED)
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(f"{session.url}/lockouts?username={LOCKED}")
+    rows = page.get_by_test_id("lockout-row")
+    expect(rows).to_have_count(1)
+    page.get_by_role("button", name="Clear").click()
+    expect(page).to_have_url(f"{session.url}/lockouts")
+    row = rows.filter(has_text=LOCKED)
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(1)).to_have_text("127.0.0.1")
+    expect(row.locator("td").nth(2)).to_have_text("5")
+    shot(page, "13-lockouts")
+
+    row.get_by_role("button", name=f"Lift lockout of {LOCKED} at 127.0.0.1", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"{LOCKED} may try to sign in from 127.0.0.1 again at once")
+    expect(dialog).to_have_css("opacity", "1")  # the modal's transition is over
+    shot(page, "14-lockout-lift")
+    dialog.get_by_role("button", name="Lift lockout").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("status")).to_contain_text(f"Lifted the lockout of {LOCKED} at 127.0.0.1")
+    expect(rows).to_have_count(0)
+    expect(table).to_contain_text("No one is locked out.")
+    shot(page, "15-lockout-lifted")
+
+    signed_in = httpx.post(login, json={"username": LOCKED, "password": LOCKED_PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+
+
 def test_dark_mode_and_tablet_width(session: Session) -> None:
     page = session.admin
     page.get_by_text("Dark", exact=True).click()
@@ -390,11 +447,11 @@ def test_dark_mode_and_tablet_width(session: Session) -> None:
     page.get_by_role("link", name="Dashboard").click()
     heading(page, "Dashboard")
     expect(page.get_by_test_id("requests-chart").locator("rect").first).to_be_attached()
-    shot(page, "13-dashboard-dark")
+    shot(page, "16-dashboard-dark")
     page.set_viewport_size({"width": 820, "height": 1180})
     page.get_by_role("link", name="Users").click()
     heading(page, "Users")
-    shot(page, "14-users-tablet-dark")
+    shot(page, "17-users-tablet-dark")
     page.get_by_text("Light", exact=True).click()
     expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
 

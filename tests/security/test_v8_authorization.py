@@ -90,6 +90,8 @@ POLICY: dict[tuple[str, str], Access] = {
     ("GET", "api/v1/access-log"): "admin",
     ("GET", "api/v1/access-log/export"): "admin",
     ("GET", "api/v1/access-log/stats"): "admin",
+    ("GET", "api/v1/lockouts"): "admin",
+    ("DELETE", "api/v1/lockouts/<lockout_id:int>"): "admin",
 }
 # Routes open to a user who must change their password first (after an admin reset).
 DURING_PASSWORD_CHANGE = {("GET", "api/v1/auth/me"), ("PUT", "api/v1/auth/me/password")}

@@ -4,6 +4,8 @@ import { tokenState } from "@/components/tokens-table";
 import { accessLogFilters, accessLogQuery } from "@/features/access-log/api/access-log";
 import { otherActiveTokens } from "@/features/auth/api/my-tokens";
 import { fillBuckets, statsQuery } from "@/features/dashboard/api/get-stats";
+import { lockoutsQuery } from "@/features/lockouts/api/get-lockouts";
+import { liftConsequence, lockoutSubject } from "@/features/lockouts/components/lockouts-list";
 import { userListQuery } from "@/features/users/api/users";
 import type { Token } from "@/lib/api-schemas";
 
@@ -40,6 +42,19 @@ describe("list queries from the URL", () => {
     });
     expect(accessLogQuery(params)).toMatchObject({ sort: "status", page: 3, per_page: 50 });
     expect(accessLogQuery(new URLSearchParams()).sort).toBe("-timestamp");
+  });
+
+  it("lockouts: exact username and address, the longest lockout first by default", () => {
+    expect(lockoutsQuery(new URLSearchParams(""))).toEqual({
+      username: undefined,
+      ip: undefined,
+      sort: "-locked_until",
+      page: 1,
+      per_page: 20,
+    });
+    expect(
+      lockoutsQuery(new URLSearchParams("username=%20bob%20&ip=198.51.100.7&sort=failures&page=2")),
+    ).toEqual({ username: "bob", ip: "198.51.100.7", sort: "failures", page: 2, per_page: 20 });
   });
 
   it("stats: a range ending at the next full minute with a fitting bucket", () => {
@@ -116,5 +131,27 @@ describe("stats buckets", () => {
     ]);
     expect(filled[2]?.counts).toEqual({ "2xx": 3 });
     expect(filled[0]?.counts).toEqual({});
+  });
+});
+
+describe("lockouts", () => {
+  it("names who a lockout refuses; null is any username or any address", () => {
+    expect(lockoutSubject({ username: "alice", ip: "198.51.100.7" })).toEqual({
+      username: "alice",
+      address: "198.51.100.7",
+      text: "alice at 198.51.100.7",
+    });
+    expect(lockoutSubject({ username: null, ip: "198.51.100.7" }).text).toBe(
+      "any username at 198.51.100.7",
+    );
+    expect(lockoutSubject({ username: "alice", ip: null }).text).toBe("alice at any address");
+  });
+
+  it("says what lifting allows", () => {
+    expect(liftConsequence({ username: "alice", ip: "198.51.100.7" })).toBe(
+      "alice may try to sign in from 198.51.100.7 again at once.",
+    );
+    expect(liftConsequence({ username: "alice", ip: null })).toContain("from any address");
+    expect(liftConsequence({ username: null, ip: "198.51.100.7" })).toContain("for any username");
   });
 });

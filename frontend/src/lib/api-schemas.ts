@@ -27,6 +27,8 @@ export type AccessLogPage = Schemas["AccessLogPage"];
 export type Stats = Schemas["Stats"];
 export type StatsBucket = Schemas["Bucket"];
 export type Ranked = Schemas["Ranked"];
+export type Lockout = Schemas["LockoutRead"];
+export type LockoutPage = Schemas["LockoutPage"];
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
@@ -35,3 +37,4 @@ type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { qu
 export type UserListQuery = QueryOf<"/api/v1/users">;
 export type AccessLogQuery = QueryOf<"/api/v1/access-log">;
 export type StatsQuery = QueryOf<"/api/v1/access-log/stats">;
+export type LockoutQuery = QueryOf<"/api/v1/lockouts">;

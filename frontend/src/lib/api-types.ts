@@ -594,46 +594,46 @@ export interface components {
         AccessLogPage: {
             /** Items */
             items: components["schemas"]["AccessLogRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /** AccessLogRead */
         AccessLogRead: {
-            /** Duration Ms */
-            duration_ms: number;
-            /** Event */
-            event: {
-                [key: string]: unknown;
-            } | null;
             /** Id */
             id: number;
-            /** Ip */
-            ip: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /** Request Id */
+            request_id: string;
             /** Method */
             method: string;
             /** Path */
             path: string;
             /** Query */
             query: string;
-            /** Request Id */
-            request_id: string;
             /** Status */
             status: number;
-            /**
-             * Timestamp
-             * Format: date-time
-             */
-            timestamp: string;
-            /** User Agent */
-            user_agent: string;
-            /** User Id */
-            user_id: number | null;
+            /** Duration Ms */
+            duration_ms: number;
             /** Username */
             username: string | null;
+            /** User Id */
+            user_id: number | null;
+            /** Ip */
+            ip: string;
+            /** User Agent */
+            user_agent: string;
+            /** Event */
+            event: {
+                [key: string]: unknown;
+            } | null;
         };
         /** AppointmentCreate */
         AppointmentCreate: {
@@ -644,42 +644,42 @@ export interface components {
              */
             date: string;
             /**
-             * Measures
-             * @default []
-             */
-            measures?: components["schemas"]["MeasureCreate"][];
-            /**
              * Notes
              * @default
              */
             notes?: string;
+            /**
+             * Measures
+             * @default []
+             */
+            measures?: components["schemas"]["MeasureCreate"][];
         };
         /** AppointmentPage */
         AppointmentPage: {
             /** Items */
             items: components["schemas"]["AppointmentRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /** AppointmentRead */
         AppointmentRead: {
+            /** Id */
+            id: number;
+            /** Patient Id */
+            patient_id: number;
             /**
              * Date
              * Format: date-time
              */
             date: string;
-            /** Id */
-            id: number;
-            /** Measures */
-            measures: components["schemas"]["MeasureRead"][];
             /** Notes */
             notes: string;
-            /** Patient Id */
-            patient_id: number;
+            /** Measures */
+            measures: components["schemas"]["MeasureRead"][];
         };
         /** AppointmentUpdate */
         AppointmentUpdate: {
@@ -699,17 +699,17 @@ export interface components {
         /** Bucket */
         Bucket: {
             /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
              * Counts
              * @description requests by status class: 2xx, 3xx, 4xx, 5xx
              */
             counts: {
                 [key: string]: number;
             };
-            /**
-             * Start
-             * Format: date-time
-             */
-            start: string;
         };
         /** CategoryCreate */
         CategoryCreate: {
@@ -720,12 +720,12 @@ export interface components {
         CategoryPage: {
             /** Items */
             items: components["schemas"]["CategoryRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /** CategoryRead */
         CategoryRead: {
@@ -750,24 +750,28 @@ export interface components {
         };
         /** Latency */
         Latency: {
-            /** Max */
-            max: number | null;
             /** P50 */
             p50: number | null;
             /** P90 */
             p90: number | null;
             /** P99 */
             p99: number | null;
+            /** Max */
+            max: number | null;
         };
         /** LegacyLogin */
         LegacyLogin: {
-            /** Password */
-            password: string;
             /** Username */
             username: string;
+            /** Password */
+            password: string;
         };
         /** LegacyPatient */
         LegacyPatient: {
+            /** Name */
+            name: string;
+            /** Surname */
+            surname: string;
             /**
              * Birthday
              * @default null
@@ -778,23 +782,9 @@ export interface components {
              * @default
              */
             comments?: string;
-            /** Name */
-            name: string;
-            /** Surname */
-            surname: string;
         };
         /** LegacyPatientUpdate */
         LegacyPatientUpdate: {
-            /**
-             * Birthday
-             * @default null
-             */
-            birthday?: string | null;
-            /**
-             * Comments
-             * @default null
-             */
-            comments?: string;
             /**
              * Name
              * @default null
@@ -805,6 +795,16 @@ export interface components {
              * @default null
              */
             surname?: string;
+            /**
+             * Birthday
+             * @default null
+             */
+            birthday?: string | null;
+            /**
+             * Comments
+             * @default null
+             */
+            comments?: string;
         };
         /** LegacyPatients */
         LegacyPatients: {
@@ -822,43 +822,45 @@ export interface components {
         LockoutPage: {
             /** Items */
             items: components["schemas"]["LockoutRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /**
          * LockoutRead
          * @description A throttling bucket that refuses logins until `locked_until`.
          */
         LockoutRead: {
-            /**
-             * Failures
-             * @description failed checks counted in the current window
-             */
-            failures: number;
             /** Id */
             id: number;
+            /**
+             * Username
+             * @description null: the address is locked for every username
+             */
+            username: string | null;
             /**
              * Ip
              * @description null: the username is locked at every address
              */
             ip: string | null;
             /**
+             * Failures
+             * @description failed checks counted in the current window
+             */
+            failures: number;
+            /**
              * Locked Until
              * Format: date-time
              */
             locked_until: string;
-            /**
-             * Username
-             * @description null: the address is locked for every username
-             */
-            username: string | null;
         };
         /** LoginRequest */
         LoginRequest: {
+            /** Username */
+            username: string;
             /** Password */
             password: string;
             /**
@@ -867,8 +869,6 @@ export interface components {
              * @default false
              */
             use_cookie?: boolean;
-            /** Username */
-            username: string;
         };
         /** LogoutRequest */
         LogoutRequest: {
@@ -884,42 +884,42 @@ export interface components {
             category_id: number;
             /** Marker */
             marker: string;
+            /** Value */
+            value: number;
             /**
              * Timestamp
              * Format: date-time
              * @description ISO 8601; UTC when no offset is given
              */
             timestamp: string;
-            /** Value */
-            value: number;
         };
         /** MeasurePage */
         MeasurePage: {
             /** Items */
             items: components["schemas"]["MeasureRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /** MeasureRead */
         MeasureRead: {
+            /** Id */
+            id: number;
             /** Appointment Id */
             appointment_id: number;
             category: components["schemas"]["CategoryRead"];
-            /** Id */
-            id: number;
             /** Marker */
             marker: string;
+            /** Value */
+            value: number;
             /**
              * Timestamp
              * Format: date-time
              */
             timestamp: string;
-            /** Value */
-            value: number;
         };
         /** MeasureUpdate */
         MeasureUpdate: {
@@ -934,17 +934,17 @@ export interface components {
              */
             marker?: string;
             /**
+             * Value
+             * @default null
+             */
+            value?: number;
+            /**
              * Timestamp
              * Format: date-time
              * @description ISO 8601; UTC when no offset is given
              * @default null
              */
             timestamp?: string;
-            /**
-             * Value
-             * @default null
-             */
-            value?: number;
         };
         /** Message */
         Message: {
@@ -970,11 +970,10 @@ export interface components {
         };
         /** PatientCreate */
         PatientCreate: {
-            /**
-             * Appointments
-             * @default []
-             */
-            appointments?: components["schemas"]["AppointmentCreate"][];
+            /** Name */
+            name: string;
+            /** Surname */
+            surname: string;
             /**
              * Birthday
              * @default null
@@ -985,52 +984,63 @@ export interface components {
              * @default
              */
             comments?: string;
-            /** Name */
-            name: string;
-            /** Surname */
-            surname: string;
+            /**
+             * Appointments
+             * @default []
+             */
+            appointments?: components["schemas"]["AppointmentCreate"][];
         };
         /** PatientPage */
         PatientPage: {
             /** Items */
             items: components["schemas"]["PatientSummary"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /** PatientRead */
         PatientRead: {
-            /** Appointments */
-            appointments: components["schemas"]["AppointmentRead"][];
-            /** Birthday */
-            birthday: string | null;
-            /** Comments */
-            comments: string;
             /** Id */
             id: number;
             /** Name */
             name: string;
             /** Surname */
             surname: string;
+            /** Birthday */
+            birthday: string | null;
+            /** Comments */
+            comments: string;
+            /** Appointments */
+            appointments: components["schemas"]["AppointmentRead"][];
         };
         /** PatientSummary */
         PatientSummary: {
-            /** Birthday */
-            birthday: string | null;
-            /** Comments */
-            comments: string;
             /** Id */
             id: number;
             /** Name */
             name: string;
             /** Surname */
             surname: string;
+            /** Birthday */
+            birthday: string | null;
+            /** Comments */
+            comments: string;
         };
         /** PatientUpdate */
         PatientUpdate: {
+            /**
+             * Name
+             * @default null
+             */
+            name?: string;
+            /**
+             * Surname
+             * @default null
+             */
+            surname?: string;
             /**
              * Birthday
              * @description null clears it
@@ -1042,46 +1052,36 @@ export interface components {
              * @default null
              */
             comments?: string;
-            /**
-             * Name
-             * @default null
-             */
-            name?: string;
-            /**
-             * Surname
-             * @default null
-             */
-            surname?: string;
         };
         /**
          * Problem
          * @description RFC 9457 problem details, the body of every error response.
          */
         Problem: {
-            /** Code */
-            code: string;
+            /** Type */
+            type: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
             /** Detail */
             detail: string;
+            /** Code */
+            code: string;
+            /** Request Id */
+            request_id: string | null;
             /**
              * Errors
              * @default null
              */
             errors?: components["schemas"]["FieldError"][] | null;
-            /** Request Id */
-            request_id: string | null;
-            /** Status */
-            status: number;
-            /** Title */
-            title: string;
-            /** Type */
-            type: string;
         };
         /** Ranked */
         Ranked: {
-            /** Count */
-            count: number;
             /** Name */
             name: string;
+            /** Count */
+            count: number;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -1093,35 +1093,35 @@ export interface components {
         };
         /** RoleCreate */
         RoleCreate: {
+            /** Name */
+            name: string;
             /**
              * Description
              * @default
              */
             description?: string;
-            /** Name */
-            name: string;
         };
         /** RolePage */
         RolePage: {
             /** Items */
             items: components["schemas"]["RoleRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /** RoleRead */
         RoleRead: {
-            /** Built In */
-            built_in: boolean;
-            /** Description */
-            description: string;
             /** Name */
             name: string;
+            /** Description */
+            description: string;
             /** User Count */
             user_count: number;
+            /** Built In */
+            built_in: boolean;
         };
         /** RoleUpdate */
         RoleUpdate: {
@@ -1131,73 +1131,69 @@ export interface components {
         /** Stats */
         Stats: {
             /**
-             * Bucket
-             * @enum {string}
-             */
-            bucket: "minute" | "hour" | "day";
-            latency_ms: components["schemas"]["Latency"];
-            /** Series */
-            series: components["schemas"]["Bucket"][];
-            /**
              * Since
              * Format: date-time
              */
             since: string;
-            /** Top Paths */
-            top_paths: components["schemas"]["Ranked"][];
-            /** Top Users */
-            top_users: components["schemas"]["Ranked"][];
-            /** Total */
-            total: number;
             /**
              * Until
              * Format: date-time
              */
             until: string;
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "minute" | "hour" | "day";
+            /** Total */
+            total: number;
+            /** Series */
+            series: components["schemas"]["Bucket"][];
+            /** Top Users */
+            top_users: components["schemas"]["Ranked"][];
+            /** Top Paths */
+            top_paths: components["schemas"]["Ranked"][];
+            latency_ms: components["schemas"]["Latency"];
         };
         /** TokenPage */
         TokenPage: {
             /** Items */
             items: components["schemas"]["TokenRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /**
          * TokenRead
          * @description One login, as its owner and admins see it.
          */
         TokenRead: {
-            /** Blocked */
-            blocked: boolean;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Current
-             * @description the login this request was made with
-             * @default false
-             */
-            current?: boolean;
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
             /**
              * Id
              * Format: uuid
              */
             id: string;
-            /** Ip */
-            ip: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
             /** Last Used At */
             last_used_at: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Ip */
+            ip: string;
+            /** User Agent */
+            user_agent: string;
+            /** Blocked */
+            blocked: boolean;
             /** Revoked At */
             revoked_at: string | null;
             /** Revoked Reason */
@@ -1207,19 +1203,17 @@ export interface components {
              * @enum {string}
              */
             state: "active" | "blocked" | "revoked" | "expired";
-            /** User Agent */
-            user_agent: string;
+            /**
+             * Current
+             * @description the login this request was made with
+             * @default false
+             */
+            current?: boolean;
         };
         /** TokenResponse */
         TokenResponse: {
             /** Access Token */
             access_token: string;
-            /** Expires In */
-            expires_in: number;
-            /** Password Change Required */
-            password_change_required: boolean;
-            /** Refresh Expires In */
-            refresh_expires_in: number;
             /**
              * Refresh Token
              * @description null when the refresh token was set as a cookie
@@ -1231,6 +1225,12 @@ export interface components {
              * @constant
              */
             token_type?: "Bearer";
+            /** Expires In */
+            expires_in: number;
+            /** Refresh Expires In */
+            refresh_expires_in: number;
+            /** Password Change Required */
+            password_change_required: boolean;
         };
         /** TokenUpdate */
         TokenUpdate: {
@@ -1239,19 +1239,10 @@ export interface components {
         };
         /** UserCreate */
         UserCreate: {
-            /**
-             * Is Active
-             * @default true
-             */
-            is_active?: boolean;
+            /** Username */
+            username: string;
             /** Password */
             password: string;
-            /**
-             * Password Change Required
-             * @description An admin who sets someone's password hands out a temporary one
-             * @default true
-             */
-            password_change_required?: boolean;
             /**
              * Roles
              * @default [
@@ -1259,60 +1250,69 @@ export interface components {
              *     ]
              */
             roles?: string[];
-            /** Username */
-            username: string;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active?: boolean;
+            /**
+             * Password Change Required
+             * @description An admin who sets someone's password hands out a temporary one
+             * @default true
+             */
+            password_change_required?: boolean;
         };
         /** UserPage */
         UserPage: {
             /** Items */
             items: components["schemas"]["UserRead"][];
+            /** Total */
+            total: number;
             /** Page */
             page: number;
             /** Per Page */
             per_page: number;
-            /** Total */
-            total: number;
         };
         /**
          * UserRead
          * @description A user as the API shows it: never the password hash.
          */
         UserRead: {
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
+            /** Roles */
+            roles: string[];
+            /** Is Active */
+            is_active: boolean;
+            /** Password Change Required */
+            password_change_required: boolean;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
-            /** Id */
-            id: number;
-            /** Is Active */
-            is_active: boolean;
             /** Last Login At */
             last_login_at: string | null;
-            /** Password Change Required */
-            password_change_required: boolean;
-            /** Roles */
-            roles: string[];
-            /** Username */
-            username: string;
         };
         /** UserUpdate */
         UserUpdate: {
             /**
-             * Is Active
+             * Username
              * @default null
              */
-            is_active?: boolean | null;
+            username?: string | null;
             /**
              * Roles
              * @default null
              */
             roles?: string[] | null;
             /**
-             * Username
+             * Is Active
              * @default null
              */
-            username?: string | null;
+            is_active?: boolean | null;
         };
     };
     responses: never;
@@ -1398,8 +1398,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
                     "application/problem+json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description The body is too large */
@@ -1502,8 +1502,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Authenticated but not allowed */
@@ -1563,8 +1563,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Authenticated but not allowed */
@@ -1640,8 +1640,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Authenticated but not allowed */
@@ -1712,8 +1712,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Authenticated but not allowed */
@@ -1798,8 +1798,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Authenticated but not allowed */

@@ -16,3 +16,27 @@ export function formatMs(ms: number | null | undefined): string {
 export function formatCount(n: number): string {
   return new Intl.NumberFormat().format(n);
 }
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["day", 86_400],
+  ["hour", 3_600],
+  ["minute", 60],
+];
+
+/** The largest unit that fits a difference in seconds, rounded: `[-3, "minute"]`. */
+export function relativeParts(seconds: number): [number, Intl.RelativeTimeFormatUnit] {
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) return [Math.round(seconds / size), unit];
+  }
+  return [Math.round(seconds), "second"];
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+/** A timestamp relative to `now` ("in 5 minutes", "2 hours ago"); "—" for none. */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "—";
+  const time = new Date(iso).getTime();
+  if (Number.isNaN(time)) return iso;
+  return relative.format(...relativeParts((time - now) / 1000));
+}

@@ -8,6 +8,7 @@ import { useLogout } from "@/features/auth/api/logout";
 const LINKS = [
   { to: "/", label: "Dashboard", end: true },
   { to: "/users", label: "Users", end: false },
+  { to: "/lockouts", label: "Lockouts", end: false },
   { to: "/roles", label: "Roles", end: false },
   { to: "/access-log", label: "Access log", end: false },
   { to: "/account", label: "My account", end: false },

@@ -8,6 +8,7 @@ import { useMe } from "@/features/auth/api/get-me";
 import { ChangePasswordForm } from "@/features/auth/components/change-password-form";
 import { MyLogins } from "@/features/auth/components/my-logins";
 import { DashboardView } from "@/features/dashboard/components/dashboard-view";
+import { LockoutsList } from "@/features/lockouts/components/lockouts-list";
 import { useRoles } from "@/features/roles/api/roles";
 import { RolesList } from "@/features/roles/components/roles-list";
 import { UserLogins } from "@/features/users/components/user-logins";
@@ -37,6 +38,10 @@ export function UserRoute() {
   const id = Number(userId);
   if (!Number.isInteger(id) || id < 1) return <NotFoundRoute />;
   return <UserLogins userId={id} />;
+}
+
+export function LockoutsRoute() {
+  return <LockoutsList />;
 }
 
 export function RolesRoute() {
