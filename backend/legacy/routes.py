@@ -31,9 +31,9 @@ from backend.auth.schemas import AnyPassword, AnyUsername
 from backend.auth.tokens import InvalidToken
 from backend.docs import media, operations
 from backend.errors import Unauthorized
+from backend.legacy.inputs import LegacyBirthday
 from backend.patients import service as patients
 from backend.patients.schemas import (
-    Birthday,
     Name,
     PatientCreate,
     PatientRead,
@@ -66,14 +66,14 @@ class LegacyTokens(ResponseModel):
 class LegacyPatient(RequestModel):
     name: Name
     surname: Name
-    birthday: Birthday | None = None
+    birthday: LegacyBirthday | None = None
     comments: Text = ""
 
 
 class LegacyPatientUpdate(RequestModel):
     name: Omittable[Name] = None
     surname: Omittable[Name] = None
-    birthday: Birthday | None = None
+    birthday: LegacyBirthday | None = None
     comments: Omittable[Text] = None
 
 
