@@ -2,22 +2,31 @@
 canonical values (the /api/v1 models stay strict).
 
 The template read its patient fields with flask-restful's reqparse and `type=str`, and the login's with
-`str(...)`; its `Patient.birthday` setter then parsed the text as a date-time (python-dateutil is in its
-requirements) and stored the instant.
+`str(request.json.get(...))`, so a number arrived as its text; its `Patient.birthday` setter then parsed
+that text into a date-time (python-dateutil is in its requirements) and stored the instant.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, Field, StringConstraints, TypeAdapter, WithJsonSchema
 
-from backend.patients.schemas import Birthday
+from backend.patients.schemas import Birthday, Name, Text
 
 # The template's own text form of dates (its server/utils.py: parse_date, parse_timestamp), day first.
 DOTTED_FORMATS = ("%d.%m.%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S.%f")
 BIRTHDAY_FORMS = "YYYY-MM-DD, an ISO 8601 date-time (any offset or Z), or DD.MM.YYYY[ HH:MM:SS[.ffffff]]"
+NULL = {"type": "null"}
+
+
+def as_text(value: object) -> object:
+    """A JSON number as its text (`7` -> "7"), as the template's `str` made it; anything else as it is.
+    (A boolean, a list or an object is refused by the field's type: the template stored its repr.)"""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def calendar_date(text: str) -> date:
@@ -37,13 +46,36 @@ def calendar_date(text: str) -> date:
 
 
 def _birthday(value: object) -> object:
-    if isinstance(value, str):
-        return calendar_date(value)
-    return value  # not text: the date type refuses it
+    value = as_text(value)
+    return calendar_date(value) if isinstance(value, str) else value  # not text: the date type refuses it
 
 
+def _comments(value: object) -> object:
+    return "" if value is None else as_text(value)
+
+
+def text_or_number(text_type: Any, *options: dict[str, Any]) -> WithJsonSchema:
+    """The document's schema of a field that takes `text_type`, a number (as its text), and `options`."""
+    return WithJsonSchema({"anyOf": [TypeAdapter(text_type).json_schema(), {"type": "number"}, *options]})
+
+
+LegacyName = Annotated[Name, BeforeValidator(as_text), text_or_number(Name)]
+LegacyText = Annotated[Text, BeforeValidator(as_text), text_or_number(Text)]
+# null is no comment (the template stored null).
+LegacyComments = Annotated[Text, BeforeValidator(_comments), text_or_number(Text, NULL)]
 LegacyBirthday = Annotated[
     Birthday,
     BeforeValidator(_birthday),
-    WithJsonSchema({"type": "string", "description": f"{BIRTHDAY_FORMS}; only the date counts"}),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string"}, {"type": "integer", "description": "YYYYMMDD"}],
+            "description": f"{BIRTHDAY_FORMS}; only the date counts",
+        }
+    ),
 ]
+
+# The login: any text up to these lengths (as /api/v1's); empty or absent is a failed login (401).
+Username = Annotated[str, Field(max_length=256)]
+Password = Annotated[str, StringConstraints(strip_whitespace=False), Field(max_length=1024)]
+LegacyUsername = Annotated[Username, BeforeValidator(as_text), text_or_number(Username)]
+LegacyPassword = Annotated[Password, BeforeValidator(as_text), text_or_number(Password)]

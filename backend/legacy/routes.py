@@ -27,20 +27,19 @@ from backend.auth import service as auth_service
 from backend.auth.decorators import bearer_token, require_roles
 from backend.auth.models import Token
 from backend.auth.routes import login_recorded
-from backend.auth.schemas import AnyPassword, AnyUsername
 from backend.auth.tokens import InvalidToken
 from backend.docs import media, operations
 from backend.errors import Unauthorized
-from backend.legacy.inputs import LegacyBirthday
-from backend.patients import service as patients
-from backend.patients.schemas import (
-    Name,
-    PatientCreate,
-    PatientRead,
-    PatientUpdate,
-    Text,
-    patient_read,
+from backend.legacy.inputs import (
+    LegacyBirthday,
+    LegacyComments,
+    LegacyName,
+    LegacyPassword,
+    LegacyText,
+    LegacyUsername,
 )
+from backend.patients import service as patients
+from backend.patients.schemas import PatientCreate, PatientRead, PatientUpdate, patient_read
 
 bp = Blueprint("legacy", url_prefix="/api")
 
@@ -54,8 +53,8 @@ MESSAGES = {
 
 
 class LegacyLogin(RequestModel):
-    username: AnyUsername
-    password: AnyPassword
+    username: LegacyUsername | None = None
+    password: LegacyPassword | None = None
 
 
 class LegacyTokens(ResponseModel):
@@ -64,17 +63,17 @@ class LegacyTokens(ResponseModel):
 
 
 class LegacyPatient(RequestModel):
-    name: Name
-    surname: Name
+    name: LegacyName
+    surname: LegacyName
     birthday: LegacyBirthday | None = None
-    comments: Text = ""
+    comments: LegacyComments = ""
 
 
 class LegacyPatientUpdate(RequestModel):
-    name: Omittable[Name] = None
-    surname: Omittable[Name] = None
+    name: Omittable[LegacyName] = None
+    surname: Omittable[LegacyName] = None
     birthday: LegacyBirthday | None = None
-    comments: Omittable[Text] = None
+    comments: Omittable[LegacyText] = None
 
 
 class Message(ResponseModel):
@@ -131,7 +130,7 @@ async def refresh_claims(request: Request) -> Any:
 @returns(401, Message)
 async def legacy_login(request: Request, body: LegacyLogin) -> HTTPResponse:
     """Log in (Flask template)."""
-    session = await login_recorded(request, username=body.username, password=body.password)
+    session = await login_recorded(request, username=body.username or "", password=body.password or "")
     return json({"access_token": session.access.token, "refresh_token": session.refresh.token})
 
 

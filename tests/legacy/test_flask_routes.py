@@ -212,3 +212,77 @@ async def test_the_canonical_api_still_takes_only_a_date(client: httpx.AsyncClie
         json={"name": "Hans", "surname": "Meier", "birthday": "1971-07-30T00:00:00"},
     )
     assert response.status_code == 422
+
+
+async def test_a_number_in_a_text_field_is_taken_as_its_text(
+    client: httpx.AsyncClient, tokens: dict[str, str]
+) -> None:
+    """The template's reqparse read these fields with `type=str`."""
+    headers = bearer(tokens["access_token"])
+    created = await client.post(
+        "/api/patient/",
+        headers=headers,
+        json={"name": 7, "surname": 1.5, "birthday": 19710730, "comments": 42},
+    )
+    assert created.status_code == 200, created.text
+    patient = created.json()
+    assert (patient["name"], patient["surname"], patient["birthday"], patient["comments"]) == (
+        "7",
+        "1.5",
+        "1971-07-30",
+        "42",
+    )
+    updated = await client.put(
+        f"/api/patient/{patient['id']}", headers=headers, json={"surname": 12, "comments": 0}
+    )
+    assert (updated.json()["surname"], updated.json()["comments"]) == ("12", "0")
+
+
+async def test_null_comments_are_none(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    created = await client.post(
+        "/api/patient/",
+        headers=bearer(tokens["access_token"]),
+        json={"name": "Hans", "surname": "Meier", "birthday": None, "comments": None},
+    )
+    assert created.status_code == 200, created.text
+    assert (created.json()["birthday"], created.json()["comments"]) == (None, "")
+
+
+@pytest.mark.parametrize("sent", [True, ["Hans"], {"first": "Hans"}, None])
+async def test_a_name_that_is_no_text_nor_number_is_a_problem(
+    client: httpx.AsyncClient, tokens: dict[str, str], sent: object
+) -> None:
+    response = await client.post(
+        "/api/patient/", headers=bearer(tokens["access_token"]), json={"name": sent, "surname": "Meier"}
+    )
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["errors"]] == [["body", "name"]]
+
+
+async def test_a_numeric_password_or_username_logs_in(client: httpx.AsyncClient) -> None:
+    """The template's login took `str(...)` of both fields: its README's password is 123456."""
+    await make_user("client", password="123456")
+    await make_user("4711", password="0815")
+    by_number = await client.post("/api/auth/", json={"username": "client", "password": 123456})
+    assert by_number.status_code == 200
+    assert set(by_number.json()) == {"access_token", "refresh_token"}
+    assert (await client.post("/api/auth/", json={"username": 4711, "password": "0815"})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {},
+        {"username": "client"},
+        {"password": "123456"},
+        {"username": None, "password": None},
+        {"username": ""},
+    ],
+)
+async def test_a_login_without_credentials_answers_the_flask_message(
+    client: httpx.AsyncClient, sent: dict[str, object]
+) -> None:
+    await make_user("client", password="123456")
+    response = await client.post("/api/auth/", json=sent)
+    assert response.status_code == 401
+    assert response.json() == {"msg": "Bad username or password"}

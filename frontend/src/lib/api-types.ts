@@ -727,27 +727,33 @@ export interface components {
         };
         /** LegacyLogin */
         LegacyLogin: {
-            /** Username */
-            username: string;
-            /** Password */
-            password: string;
+            /**
+             * Username
+             * @default null
+             */
+            username?: string | number | null;
+            /**
+             * Password
+             * @default null
+             */
+            password?: string | number | null;
         };
         /** LegacyPatient */
         LegacyPatient: {
             /** Name */
-            name: string;
+            name: string | number;
             /** Surname */
-            surname: string;
+            surname: string | number;
             /**
              * Birthday
              * @default null
              */
-            birthday?: string | null;
+            birthday?: (string | number) | null;
             /**
              * Comments
              * @default
              */
-            comments?: string;
+            comments?: string | number | null;
         };
         /** LegacyPatientUpdate */
         LegacyPatientUpdate: {
@@ -755,22 +761,22 @@ export interface components {
              * Name
              * @default null
              */
-            name?: string;
+            name?: string | number;
             /**
              * Surname
              * @default null
              */
-            surname?: string;
+            surname?: string | number;
             /**
              * Birthday
              * @default null
              */
-            birthday?: string | null;
+            birthday?: (string | number) | null;
             /**
              * Comments
              * @default null
              */
-            comments?: string;
+            comments?: string | number;
         };
         /** LegacyPatients */
         LegacyPatients: {
