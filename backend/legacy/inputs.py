@@ -54,9 +54,24 @@ def _comments(value: object) -> object:
     return "" if value is None else as_text(value)
 
 
+def kept_if_empty(value: object) -> object:
+    """None for "", as for null: the template's PUT kept such a field (`x = args["x"] or patient.x`)."""
+    return None if value == "" else value
+
+
 def text_or_number(text_type: Any, *options: dict[str, Any]) -> WithJsonSchema:
     """The document's schema of a field that takes `text_type`, a number (as its text), and `options`."""
     return WithJsonSchema({"anyOf": [TypeAdapter(text_type).json_schema(), {"type": "number"}, *options]})
+
+
+def kept_when_empty(field_type: Any) -> WithJsonSchema:
+    """The document's schema of a field of the legacy PUT: `field_type`, or null or "" to keep the value."""
+    return WithJsonSchema(
+        {
+            "anyOf": [TypeAdapter(field_type).json_schema(), {"const": ""}, NULL],
+            "description": 'null or "" keeps the value',
+        }
+    )
 
 
 LegacyName = Annotated[Name, BeforeValidator(as_text), text_or_number(Name)]
@@ -72,6 +87,13 @@ LegacyBirthday = Annotated[
             "description": f"{BIRTHDAY_FORMS}; only the date counts",
         }
     ),
+]
+
+
+KeptName = Annotated[LegacyName | None, BeforeValidator(kept_if_empty), kept_when_empty(LegacyName)]
+KeptText = Annotated[LegacyText | None, BeforeValidator(kept_if_empty), kept_when_empty(LegacyText)]
+KeptBirthday = Annotated[
+    LegacyBirthday | None, BeforeValidator(kept_if_empty), kept_when_empty(LegacyBirthday)
 ]
 
 # The login: any text up to these lengths (as /api/v1's); empty or absent is a failed login (401).

@@ -6,7 +6,7 @@
     GET    /api/patient/         -> {"patients": [...]}
     POST   /api/patient/         {name, surname, birthday, comments} -> the patient (200)
     GET    /api/patient/<id>     -> the patient
-    PUT    /api/patient/<id>     partial update -> the patient
+    PUT    /api/patient/<id>     partial update (null or "" keeps a field) -> the patient
     DELETE /api/patient/<id>     -> {"message": "Patient deleted"}
 
 A thin translation onto the same services, role checks and access log as /api/v1. Token and
@@ -22,7 +22,7 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
-from backend.api import Handler, Omittable, RequestModel, ResponseModel, body, carry_operation, returns
+from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
 from backend.auth import service as auth_service
 from backend.auth.decorators import bearer_token, require_roles
 from backend.auth.models import Token
@@ -31,11 +31,13 @@ from backend.auth.tokens import InvalidToken
 from backend.docs import media, operations
 from backend.errors import Unauthorized
 from backend.legacy.inputs import (
+    KeptBirthday,
+    KeptName,
+    KeptText,
     LegacyBirthday,
     LegacyComments,
     LegacyName,
     LegacyPassword,
-    LegacyText,
     LegacyUsername,
 )
 from backend.patients import service as patients
@@ -70,10 +72,10 @@ class LegacyPatient(RequestModel):
 
 
 class LegacyPatientUpdate(RequestModel):
-    name: Omittable[LegacyName] = None
-    surname: Omittable[LegacyName] = None
-    birthday: LegacyBirthday | None = None
-    comments: Omittable[LegacyText] = None
+    name: KeptName = None
+    surname: KeptName = None
+    birthday: KeptBirthday = None
+    comments: KeptText = None
 
 
 class Message(ResponseModel):
@@ -209,8 +211,8 @@ async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
 @body(LegacyPatientUpdate)
 @returns(200, PatientRead)
 async def legacy_update_patient(request: Request, patient_id: int, body: LegacyPatientUpdate) -> HTTPResponse:
-    """Partial update: absent fields stay as they are (Flask template's PUT)."""
-    changes = PatientUpdate(**body.model_dump(exclude_unset=True)).model_dump(exclude_unset=True)
+    """Partial update: fields absent, null or "" stay as they are (Flask template's PUT)."""
+    changes = PatientUpdate(**body.model_dump(exclude_none=True)).model_dump(exclude_unset=True)
     return json(legacy_patient(await patients.update_patient(patient_id, changes)))
 
 

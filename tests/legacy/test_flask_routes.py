@@ -286,3 +286,26 @@ async def test_a_login_without_credentials_answers_the_flask_message(
     response = await client.post("/api/auth/", json=sent)
     assert response.status_code == 401
     assert response.json() == {"msg": "Bad username or password"}
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"name": None, "surname": None, "birthday": None, "comments": None},
+        {"name": "", "surname": "", "birthday": "", "comments": ""},
+    ],
+)
+async def test_put_keeps_what_comes_null_or_empty(
+    client: httpx.AsyncClient, tokens: dict[str, str], sent: dict[str, object]
+) -> None:
+    """The template's PUT: `patient.name = args['name'] or patient.name`, and so on."""
+    headers = bearer(tokens["access_token"])
+    patient = {"name": "Hans", "surname": "Meier", "birthday": "1971-07-30", "comments": "new"}
+    created = (await client.post("/api/patient/", headers=headers, json=patient)).json()
+    updated = await client.put(f"/api/patient/{created['id']}", headers=headers, json=sent)
+    assert updated.status_code == 200, updated.text
+    assert updated.json() == created
+    changed = await client.put(
+        f"/api/patient/{created['id']}", headers=headers, json=sent | {"comments": "seen"}
+    )
+    assert changed.json() == created | {"comments": "seen"}

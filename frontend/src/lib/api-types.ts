@@ -326,7 +326,7 @@ export interface paths {
         };
         /** Legacy Get Patient */
         get: operations["get~legacy.legacy_get_patient"];
-        /** Partial update: absent fields stay as they are (Flask template's PUT). */
+        /** Partial update: fields absent, null or "" stay as they are (Flask template's PUT). */
         put: operations["put~legacy.legacy_update_patient"];
         post?: never;
         /** Legacy Delete Patient */
@@ -759,24 +759,28 @@ export interface components {
         LegacyPatientUpdate: {
             /**
              * Name
+             * @description null or "" keeps the value
              * @default null
              */
-            name?: string | number;
+            name?: (string | number) | "" | null;
             /**
              * Surname
+             * @description null or "" keeps the value
              * @default null
              */
-            surname?: string | number;
+            surname?: (string | number) | "" | null;
             /**
              * Birthday
+             * @description null or "" keeps the value
              * @default null
              */
-            birthday?: (string | number) | null;
+            birthday?: (string | number) | "" | null;
             /**
              * Comments
+             * @description null or "" keeps the value
              * @default null
              */
-            comments?: string | number;
+            comments?: (string | number) | "" | null;
         };
         /** LegacyPatients */
         LegacyPatients: {
