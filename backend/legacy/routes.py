@@ -6,7 +6,7 @@
     GET    /api/patient/         -> {"patients": [...]}
     POST   /api/patient/         {name, surname, birthday, comments} -> the patient (200)
     GET    /api/patient/<id>     -> the patient
-    PUT    /api/patient/<id>     partial update -> the patient
+    PUT    /api/patient/<id>     partial update (null or "" keeps a field) -> the patient
     DELETE /api/patient/<id>     -> {"message": "Patient deleted"}
 
 A thin translation onto the same services, role checks and access log as /api/v1. Token and
@@ -22,25 +22,26 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
-from backend.api import Handler, Omittable, RequestModel, ResponseModel, body, carry_operation, returns
+from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
 from backend.auth import service as auth_service
 from backend.auth.decorators import bearer_token, require_roles
 from backend.auth.models import Token
 from backend.auth.routes import login_recorded
-from backend.auth.schemas import AnyPassword, AnyUsername
 from backend.auth.tokens import InvalidToken
 from backend.docs import media, operations
 from backend.errors import Unauthorized
-from backend.patients import service as patients
-from backend.patients.schemas import (
-    Birthday,
-    Name,
-    PatientCreate,
-    PatientRead,
-    PatientUpdate,
-    Text,
-    patient_read,
+from backend.legacy.inputs import (
+    KeptBirthday,
+    KeptName,
+    KeptText,
+    LegacyBirthday,
+    LegacyComments,
+    LegacyName,
+    LegacyPassword,
+    LegacyUsername,
 )
+from backend.patients import service as patients
+from backend.patients.schemas import PatientCreate, PatientRead, PatientUpdate, patient_read
 
 bp = Blueprint("legacy", url_prefix="/api")
 
@@ -54,8 +55,8 @@ MESSAGES = {
 
 
 class LegacyLogin(RequestModel):
-    username: AnyUsername
-    password: AnyPassword
+    username: LegacyUsername | None = None
+    password: LegacyPassword | None = None
 
 
 class LegacyTokens(ResponseModel):
@@ -64,17 +65,17 @@ class LegacyTokens(ResponseModel):
 
 
 class LegacyPatient(RequestModel):
-    name: Name
-    surname: Name
-    birthday: Birthday | None = None
-    comments: Text = ""
+    name: LegacyName
+    surname: LegacyName
+    birthday: LegacyBirthday | None = None
+    comments: LegacyComments = ""
 
 
 class LegacyPatientUpdate(RequestModel):
-    name: Omittable[Name] = None
-    surname: Omittable[Name] = None
-    birthday: Birthday | None = None
-    comments: Omittable[Text] = None
+    name: KeptName = None
+    surname: KeptName = None
+    birthday: KeptBirthday = None
+    comments: KeptText = None
 
 
 class Message(ResponseModel):
@@ -131,7 +132,7 @@ async def refresh_claims(request: Request) -> Any:
 @returns(401, Message)
 async def legacy_login(request: Request, body: LegacyLogin) -> HTTPResponse:
     """Log in (Flask template)."""
-    session = await login_recorded(request, username=body.username, password=body.password)
+    session = await login_recorded(request, username=body.username or "", password=body.password or "")
     return json({"access_token": session.access.token, "refresh_token": session.refresh.token})
 
 
@@ -210,8 +211,8 @@ async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
 @body(LegacyPatientUpdate)
 @returns(200, PatientRead)
 async def legacy_update_patient(request: Request, patient_id: int, body: LegacyPatientUpdate) -> HTTPResponse:
-    """Partial update: absent fields stay as they are (Flask template's PUT)."""
-    changes = PatientUpdate(**body.model_dump(exclude_unset=True)).model_dump(exclude_unset=True)
+    """Partial update: fields absent, null or "" stay as they are (Flask template's PUT)."""
+    changes = PatientUpdate(**body.model_dump(exclude_none=True)).model_dump(exclude_unset=True)
     return json(legacy_patient(await patients.update_patient(patient_id, changes)))
 
 

@@ -220,5 +220,6 @@ async def test_null_for_a_required_column_is_422(
     assert (await client.patch(path, json={}, headers=admin.headers)).status_code == 200
     cleared = await client.patch("/api/v1/patients/1", json={"birthday": None}, headers=admin.headers)
     assert cleared.status_code == 200  # birthday is the one nullable column
+    # The legacy PUT keeps a field sent as null, as the Flask template's did.
     legacy = await client.put("/api/patient/1", json={"name": None}, headers=admin.headers)
-    assert legacy.status_code == 422
+    assert (legacy.status_code, legacy.json()["name"]) == (200, "a")
