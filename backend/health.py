@@ -25,8 +25,9 @@ async def healthz(request: Request) -> HTTPResponse:
 @bp.get("/readyz")
 @openapi.tag("operations")
 async def readyz(request: Request) -> HTTPResponse:
-    """Readiness: 200 when the database answers, 503 when it is out of reach or too slow to answer
-    (any other failure is a bug: a 500, logged, which no load balancer takes for ready either)."""
+    """Readiness: 200 when the database answers, 503 otherwise."""
+    # "Otherwise": out of reach or too slow to answer. Any other failure is a bug: a 500 with its
+    # traceback logged, which no load balancer takes for ready either.
     deadline = asyncio.timeout(READINESS_TIMEOUT_SECONDS)
     try:
         async with deadline:
