@@ -12,10 +12,23 @@
     └── ServiceUnavailable         503     service_unavailable
 
 Services raise these; Sanic's own errors (404, 405, 413, 431 for a URL and headers over
-REQUEST_MAX_HEADER_SIZE, ...) and database outages are mapped onto the same body. A 4xx is the
-client's doing and is not logged (the access log has it); a 5xx is logged in one line with its
-request id, and with a traceback only when it is a bug (500). No response body ever carries a
-traceback, SQL or a file path.
+REQUEST_MAX_HEADER_SIZE, ...) are mapped onto the same body, and so is any other exception:
+
+    IntegrityError (a constraint the request broke)       409     conflict
+    the database out of reach (is_database_unavailable)   503     service_unavailable (+ Retry-After)
+    anything else: a bug                                  500     internal_error
+
+Out of reach means a connection failure and nothing else: refused, reset or lost, no pooled
+connection within DB_TIMEOUT_SECONDS, PostgreSQL shutting down, starting up or out of
+connection slots, SQLite still locked by another writer when its busy timeout runs out. A
+missing table or column, bad SQL, a file not found, a timeout of the code's own are bugs: a
+client's retry cannot fix them, and a 503 would hide them from whoever reads the logs.
+
+A 4xx is the client's doing and is not logged (the access log has it), nor is an AppError
+raised on purpose. The database out of reach is logged in one warning line with the request
+id and no traceback; a bug in one error line with the request id and its traceback, once
+(Sanic's own logging of it is switched off). No response body ever carries a traceback, SQL
+or a file path.
 """
 
 from __future__ import annotations
@@ -26,16 +39,12 @@ import sqlite3
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+import asyncpg
 import orjson
 from sanic import HTTPResponse, Request
 from sanic.exceptions import PayloadTooLarge, SanicException
 from sanic.handlers import ErrorHandler
-from tortoise.exceptions import (
-    DBConnectionError,
-    IntegrityError,
-    OperationalError,
-    TransactionManagementError,
-)
+from tortoise.exceptions import BaseORMException, IntegrityError
 
 logger = logging.getLogger("backend.errors")
 
@@ -105,15 +114,49 @@ class ServiceUnavailable(AppError):
     status, code = 503, "service_unavailable"
 
 
-DATABASE_UNAVAILABLE = (
-    DBConnectionError,
-    OperationalError,
-    TransactionManagementError,
-    sqlite3.OperationalError,
-    ConnectionError,
-    OSError,
-    asyncio.TimeoutError,
+# Besides class 08 (connection exception): PostgreSQL refusing or dropping connections for a while.
+UNAVAILABLE_SQLSTATES = frozenset(
+    {
+        "53300",  # too_many_connections
+        "57P01",  # admin_shutdown
+        "57P02",  # crash_shutdown
+        "57P03",  # cannot_connect_now (starting up, shutting down, in recovery)
+    }
 )
+
+
+def is_database_unavailable(exception: BaseException) -> bool:
+    """Whether `exception` is the database out of reach for now (503, retry) rather than a bug (500)."""
+    return _unavailability(exception) is not None
+
+
+def _unavailability(exception: BaseException) -> BaseException | None:
+    """The connection failure in `exception`, looking through Tortoise's wrappers to the driver's error.
+
+    Other chains are not followed: an error raised while handling an outage is a bug of its own.
+    """
+    error: BaseException | None = exception
+    while error is not None:
+        if _is_connection_failure(error):
+            return error
+        if not isinstance(error, BaseORMException):
+            return None
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _is_connection_failure(error: BaseException) -> bool:
+    if isinstance(error, ConnectionError):  # refused, reset, broken pipe; DBConnectionError (postgres_engine)
+        return True
+    if isinstance(error, asyncpg.PostgresError):
+        sqlstate = error.sqlstate or ""
+        return sqlstate.startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES
+    if isinstance(error, asyncpg.InterfaceError):
+        return str(error).endswith("connection is closed")  # lost earlier, then used (or rolled back)
+    if isinstance(error, sqlite3.Error):  # still locked by another writer when the busy timeout ran out
+        return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+    return False
+
 
 # Sanic's own exceptions carry messages that are fine to show, except these.
 _SANIC_CODES = {
@@ -183,8 +226,8 @@ def to_problem(request: Request | None, exception: BaseException) -> HTTPRespons
         return problem(
             409, "The request conflicts with existing data", code="conflict", request_id=request_id
         )
-    if isinstance(exception, DATABASE_UNAVAILABLE):
-        logger.warning("request %s: database unavailable: %s", request_id, type(exception).__name__)
+    if (failure := _unavailability(exception)) is not None:
+        logger.warning("request %s: database unavailable: %r", request_id, failure)
         return problem(
             503,
             "The database is unavailable; try again shortly",

@@ -9,7 +9,7 @@ from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
 from backend import db
-from backend.errors import DATABASE_UNAVAILABLE, ServiceUnavailable
+from backend.errors import ServiceUnavailable, is_database_unavailable
 
 bp = Blueprint("health")
 READINESS_TIMEOUT_SECONDS = 2.0
@@ -26,8 +26,14 @@ async def healthz(request: Request) -> HTTPResponse:
 @openapi.tag("operations")
 async def readyz(request: Request) -> HTTPResponse:
     """Readiness: 200 when the database answers, 503 otherwise."""
+    # "Otherwise": out of reach or too slow to answer. Any other failure is a bug: a 500 with its
+    # traceback logged, which no load balancer takes for ready either.
+    deadline = asyncio.timeout(READINESS_TIMEOUT_SECONDS)
     try:
-        await asyncio.wait_for(db.ping(), READINESS_TIMEOUT_SECONDS)
-    except DATABASE_UNAVAILABLE as error:
-        raise ServiceUnavailable("The database is not answering", headers={"Retry-After": "1"}) from error
+        async with deadline:
+            await db.ping()
+    except Exception as error:
+        if deadline.expired() or is_database_unavailable(error):
+            raise ServiceUnavailable("The database is not answering", headers={"Retry-After": "1"}) from error
+        raise
     return json({"status": "ok", "database": "ok"})

@@ -3,8 +3,12 @@
 Tortoise takes connections with `pool.acquire()` and no timeout: when every connection of
 the pool is busy (slow queries, a lock held elsewhere), requests queue for as long as that
 lasts, and a load balancer's health checks queue with them. Here a request waits at most
-`acquire_timeout` seconds, then fails with `TimeoutError`, which the error handler turns into
-a 503 problem with `Retry-After`.
+`acquire_timeout` seconds for a connection.
+
+What goes wrong while getting a connection (that wait running out, the server refusing or
+not answering a connect, its name not resolving) is raised as Tortoise's `DBConnectionError`,
+which the error handler turns into a 503 problem with `Retry-After`: a `TimeoutError` or an
+`OSError` from anywhere else is a bug, and a 500.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 import asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.exceptions import DBConnectionError
 
 
 class BoundedPool:
@@ -22,8 +27,13 @@ class BoundedPool:
         self._pool = pool
         self._timeout = timeout
 
-    def acquire(self, *, timeout: float | None = None) -> Any:
-        return self._pool.acquire(timeout=self._timeout if timeout is None else timeout)
+    async def acquire(self) -> Any:
+        try:
+            return await self._pool.acquire(timeout=self._timeout)
+        except TimeoutError as error:
+            raise DBConnectionError(f"no database connection within {self._timeout} s") from error
+        except OSError as error:
+            raise DBConnectionError(f"cannot connect to the database: {error!r}") from error
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)
@@ -35,7 +45,11 @@ class BoundedAsyncpgClient(AsyncpgDBClient):
         self.acquire_timeout = acquire_timeout
 
     async def create_pool(self, **kwargs: Any) -> Any:
-        return BoundedPool(await super().create_pool(**kwargs), self.acquire_timeout)
+        try:
+            pool = await super().create_pool(**kwargs)  # opens `minsize` connections
+        except (TimeoutError, OSError) as error:
+            raise DBConnectionError(f"cannot connect to the database: {error!r}") from error
+        return BoundedPool(pool, self.acquire_timeout)
 
 
 client_class = BoundedAsyncpgClient

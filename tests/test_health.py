@@ -6,6 +6,7 @@ import httpx
 import pytest
 from tortoise import connections
 
+from backend import db
 from backend.app import create_app
 from backend.config import Settings
 from tests.conftest import requires_postgres
@@ -37,6 +38,20 @@ async def test_readyz_notices_a_wedged_sqlite_connection(
         response = await client.get("/readyz")
     assert response.status_code == 503
     assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_readyz_answers_a_bug_with_a_500_not_a_503(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not ready either way, but a 503 would pass for an outage and hide the bug from the logs."""
+
+    async def misconfigured() -> None:
+        raise FileNotFoundError(2, "No such file or directory", "/etc/app/ca.pem")
+
+    monkeypatch.setattr(db, "ping", misconfigured)
+    response = await client.get("/readyz")
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
 
 
 async def test_every_response_carries_a_request_id_and_security_headers(client: httpx.AsyncClient) -> None:
