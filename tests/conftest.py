@@ -4,6 +4,7 @@ points at PostgreSQL, a throwaway database for the session that is emptied befor
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -113,3 +114,14 @@ async def client(app: Sanic) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to `app`, served on a free port in this test's event loop."""
     async with serve_in_process(app) as base_url, httpx.AsyncClient(base_url=base_url) as http:
         yield http
+
+
+@pytest.fixture
+def logs(
+    app: Sanic, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> pytest.LogCaptureFixture:
+    """caplog, seeing our loggers too (`backend` has a handler of its own and does not propagate, see
+    backend/logs.py; `app` first, since creating it sets that up)."""
+    monkeypatch.setattr(logging.getLogger("backend"), "propagate", True)
+    caplog.set_level(logging.INFO)
+    return caplog

@@ -85,17 +85,6 @@ BUGS: dict[str, Callable[[], Awaitable[None]]] = {
 
 
 @pytest.fixture
-def logs(
-    app: Sanic, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> pytest.LogCaptureFixture:
-    """caplog, seeing our loggers too (`backend` has a handler of its own and does not propagate, see
-    backend/logs.py; `app` first, since creating it sets that up)."""
-    monkeypatch.setattr(logging.getLogger("backend"), "propagate", True)
-    caplog.set_level(logging.INFO)
-    return caplog
-
-
-@pytest.fixture
 async def echo(app: Sanic) -> AsyncIterator[httpx.AsyncClient]:
     app.blueprint(echo_blueprint())
     async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:

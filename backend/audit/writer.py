@@ -25,6 +25,7 @@ from tortoise import connections
 
 from backend.audit.models import AccessLog
 from backend.db import ACCESS_LOG_CONNECTION
+from backend.errors import is_database_unavailable
 
 logger = logging.getLogger("backend.audit")
 
@@ -87,7 +88,11 @@ class AccessLogWriter:
         try:
             await insert_rows([row for row, _ in batch])
         except Exception as error:
-            logger.error("access log: could not write %d row(s): %s", len(batch), type(error).__name__)
+            # The database out of reach is one line; anything else is a bug, with its traceback.
+            trace = None if is_database_unavailable(error) else error
+            logger.error(
+                "access log: could not write %d row(s): %s", len(batch), type(error).__name__, exc_info=trace
+            )
             for _, done in batch:
                 if done is not None and not done.done():
                     done.set_exception(AccessLogUnavailable(str(error)))

@@ -153,7 +153,8 @@ async def record_failure(attempt: Attempt, *, now: datetime, policy: ThrottlePol
 
 async def _locked_for_update(attempt: Attempt, connection: BaseDBAsyncClient) -> list[LoginThrottle]:
     """The attempt's buckets, locked until the transaction ends (SQLite's transactions lock it all)."""
-    return await LoginThrottle.filter(attempt.matching()).select_for_update().using_db(connection).all()
+    buckets = LoginThrottle.filter(attempt.matching()).order_by("id")  # one lock order for all
+    return await buckets.select_for_update().using_db(connection).all()
 
 
 async def record_success(attempt: Attempt) -> None:

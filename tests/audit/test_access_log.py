@@ -264,7 +264,9 @@ async def test_many_concurrent_requests_share_commits(client: httpx.AsyncClient,
     assert app.ctx.access_log.batches_written - before < 60
 
 
-async def test_when_the_log_cannot_be_written_requests_fail_closed(client: httpx.AsyncClient) -> None:
+async def test_when_the_log_cannot_be_written_requests_fail_closed(
+    client: httpx.AsyncClient, logs: pytest.LogCaptureFixture
+) -> None:
     await make_user("alice")
     connection = connections.get("default")
     await connection.execute_script("ALTER TABLE access_log RENAME TO access_log_away")
@@ -280,6 +282,10 @@ async def test_when_the_log_cannot_be_written_requests_fail_closed(client: httpx
         assert response.headers["x-request-id"]
         # Probes answer about the process, not the log.
         assert (await client.get("/healthz")).status_code == 200
+        # A missing table is a bug, not an outage: its traceback is logged.
+        failures = [r for r in logs.records if r.getMessage().startswith("access log: could not write")]
+        assert failures
+        assert all(record.exc_info for record in failures)
     finally:
         await connection.execute_script("ALTER TABLE access_log_away RENAME TO access_log")
     assert (await client.get("/api/v1/nowhere")).status_code == 404
