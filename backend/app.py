@@ -66,7 +66,6 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
 
     app.blueprint(health.bp)
     app.blueprint(legacy_routes.bp)
-    app.blueprint(legacy_routes.slashed)
     app.blueprint(Blueprint.group(*api_blueprints(), url_prefix=API_PREFIX))
     register_spa(app, settings.frontend_dist)
     return app

@@ -27,12 +27,9 @@ POLICY: dict[tuple[str, str], Access] = {
     ("GET", "api/v1/docs"): "public",
     ("GET", "api/v1/docs/sanic-ext/openapi.json"): "public",
     ("POST", "api/v1/auth/login"): "public",
-    ("POST", "api/auth/"): "public",
-    ("POST", "api/auth"): "public",  # the same handlers without the slash (non-strict)
+    ("POST", "api/auth"): "public",  # the Flask template's /api/auth/: the slash is optional
     ("POST", "api/v1/auth/refresh"): "refresh",
     ("POST", "api/v1/auth/logout"): "refresh",
-    ("GET", "api/auth/"): "refresh",
-    ("DELETE", "api/auth/"): "refresh",
     ("GET", "api/auth"): "refresh",
     ("DELETE", "api/auth"): "refresh",
     ("POST", "api/v1/auth/logout-all"): "authenticated",
@@ -66,8 +63,6 @@ POLICY: dict[tuple[str, str], Access] = {
         "api/v1/patients/<patient_id:int>/appointments/<appointment_id:int>/measures/<measure_id:int>",
     ): "user",
     ("GET", "api/v1/categories"): "user",
-    ("GET", "api/patient/"): "user",
-    ("POST", "api/patient/"): "user",
     ("GET", "api/patient"): "user",
     ("POST", "api/patient"): "user",
     ("GET", "api/patient/<patient_id:int>"): "user",
