@@ -194,7 +194,7 @@ async def legacy_create_patient(request: Request, body: LegacyPatient) -> HTTPRe
     return json(legacy_patient(patient))
 
 
-@bp.get("/patient/<patient_id:int>")
+@bp.get("/patient/<patient_id:id>")
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
@@ -203,7 +203,7 @@ async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
     return json(legacy_patient(await patients.get_patient(patient_id, details=True)))
 
 
-@bp.put("/patient/<patient_id:int>")
+@bp.put("/patient/<patient_id:id>")
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
@@ -215,7 +215,7 @@ async def legacy_update_patient(request: Request, patient_id: int, body: LegacyP
     return json(legacy_patient(await patients.update_patient(patient_id, changes)))
 
 
-@bp.delete("/patient/<patient_id:int>")
+@bp.delete("/patient/<patient_id:id>")
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
