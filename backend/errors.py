@@ -35,6 +35,7 @@ from tortoise.exceptions import (
     OperationalError,
     TransactionManagementError,
 )
+from tortoise.exceptions import ValidationError as OrmValidationError
 
 logger = logging.getLogger("backend.errors")
 
@@ -171,6 +172,10 @@ def to_problem(request: Request | None, exception: BaseException) -> HTTPRespons
         if status == 405 and request is not None and "Allow" not in headers:
             headers["Allow"] = _allowed_methods(request)
         return problem(status, detail, code=code, request_id=request_id, headers=headers)
+    if isinstance(exception, OrmValidationError):
+        # Client input that no model bounded (a field's length, say): still the client's. Its message
+        # holds the value, which may be a secret, so neither the body nor a log line repeats it.
+        return problem(422, "A value does not fit its field", code="validation_failed", request_id=request_id)
     if isinstance(exception, IntegrityError):
         return problem(
             409, "The request conflicts with existing data", code="conflict", request_id=request_id

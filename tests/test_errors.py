@@ -9,6 +9,7 @@ import httpx
 import pytest
 from pydantic import Field
 from sanic import Blueprint, HTTPResponse, Request, Sanic
+from tortoise.exceptions import ValidationError as OrmValidationError
 
 from backend.api import RequestModel, ResponseModel, body, json_response
 from backend.errors import PROBLEM_JSON
@@ -32,6 +33,10 @@ def echo_blueprint() -> Blueprint:
     @body(EchoIn)
     async def echo(request: Request, body: EchoIn) -> HTTPResponse:
         return json_response(EchoOut(name=body.name, count=body.count))
+
+    @bp.get("/unchecked")
+    async def unchecked(request: Request) -> HTTPResponse:
+        raise OrmValidationError("name: Length of 'secret-value' 65 > 64")
 
     @bp.get("/boom")
     async def boom(request: Request) -> HTTPResponse:
@@ -125,3 +130,10 @@ async def test_a_bug_is_500_without_internals(echo: httpx.AsyncClient) -> None:
     assert_problem(response, 500, "internal_error")
     for leak in ("Traceback", "RuntimeError", "/etc/passwd", "SELECT", ".py"):
         assert leak not in response.text
+
+
+async def test_a_value_the_orm_refuses_is_422_without_the_value(echo: httpx.AsyncClient) -> None:
+    """Client input that reached the ORM unchecked (a missing bound) is still the client's: not a 500."""
+    response = await echo.get("/api/v1/echo/unchecked")
+    assert_problem(response, 422, "validation_failed")
+    assert "secret-value" not in response.text
