@@ -22,6 +22,7 @@ from backend.jobs.scheduler import register_scheduler
 from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
 from backend.middleware import register_middleware
+from backend.paths import register_path_types
 from backend.spa import register_spa
 from backend.watchdog import register_watchdog
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     )
     app.ctx.hasher = PasswordHasher(settings.bcrypt_rounds)
 
+    register_path_types(app)
     register_docs(app)
     register_database(app, settings)
     register_middleware(app, settings)
@@ -66,7 +68,6 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
 
     app.blueprint(health.bp)
     app.blueprint(legacy_routes.bp)
-    app.blueprint(legacy_routes.slashed)
     app.blueprint(Blueprint.group(*api_blueprints(), url_prefix=API_PREFIX))
     register_spa(app, settings.frontend_dist)
     return app

@@ -11,7 +11,6 @@ from sanic.response import BaseHTTPResponse
 from backend import proxy
 from backend.app_types import App
 from backend.config import Settings
-from backend.errors import NotFound
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -19,9 +18,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# What the database's integer columns hold; a path id outside it names nothing.
-DATABASE_INTEGERS = range(-(2**31), 2**31)
-
 
 KEPT_HEADERS = frozenset(
     {*(name.lower() for name in SECURITY_HEADERS), "cache-control", "x-request-id", "vary"}
@@ -53,13 +49,6 @@ def register_middleware(app: App, settings: Settings) -> None:
         # 32 random hex digits, like uuid4().hex without building a UUID (3.5 us -> 0.5 us a request).
         request.ctx.request_id = proxy.request_id(request, trusted, urandom(16).hex())
 
-    async def refuse_impossible_ids(request: Request) -> None:
-        """404 for `/patients/99999999999`, which would otherwise overflow the database driver."""
-        if any(
-            isinstance(value, int) and value not in DATABASE_INTEGERS for value in request.match_info.values()
-        ):
-            raise NotFound("No such resource")
-
     async def add_headers(request: Request, response: BaseHTTPResponse) -> None:
         headers = response.headers
         request_id = getattr(request.ctx, "request_id", None)
@@ -73,5 +62,4 @@ def register_middleware(app: App, settings: Settings) -> None:
             request.stream.keep_alive = False
 
     app.register_middleware(assign_request_id, "request", priority=100)
-    app.register_middleware(refuse_impossible_ids, "request", priority=80)
     app.register_middleware(add_headers, "response", priority=100)

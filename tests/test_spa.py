@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -9,19 +10,41 @@ import pytest
 from backend.app import create_app
 from backend.config import Settings
 from tests.harness import serve_in_process
+from tests.security.conftest import raw_http, raw_status
+
+PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-async def console(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    dist = tmp_path / "dist"
+def build(dist: Path) -> Path:
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text(
         '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>'
     )
     (dist / "assets" / "app-1a2b.js").write_text("console.log('app')")
     (dist / "color-scheme.js").write_text("// scheme")
-    app = create_app(settings.model_copy(update={"frontend_dist": dist}), name=f"spa_{tmp_path.name}")
+    return dist
+
+
+@asynccontextmanager
+async def serving(settings: Settings, dist: Path, name: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings.model_copy(update={"frontend_dist": dist}), name=name)
     async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
+        yield http
+
+
+@pytest.fixture
+async def console(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(settings, build(tmp_path / "dist"), f"spa_{tmp_path.name}") as http:
+        yield http
+
+
+@pytest.fixture(params=["with-console", "without-console"])
+async def either(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with the console built, and without: the API must answer the same in both."""
+    dist = build(tmp_path / "dist") if request.param == "with-console" else tmp_path / "no-dist"
+    async with serving(settings, dist, f"spa_{tmp_path.name}") as http:
         yield http
 
 
@@ -66,8 +89,108 @@ async def test_files_outside_the_build_are_not_served(console: httpx.AsyncClient
 
 
 async def test_the_flask_template_routes_still_answer_beside_the_console(console: httpx.AsyncClient) -> None:
-    """Their paths end in a slash, which the console's catch-all route matched first."""
+    """Their paths end in a slash: Sanic finds the route without it only when no other route matches,
+    and the console's route for its pages once did."""
     assert (await console.post("/api/auth/", json={})).json() == {"msg": "Bad username or password"}
     assert (await console.get("/api/auth/")).status_code == 401
     assert (await console.get("/api/patient/")).status_code == 401
     assert (await console.post("/api/patient/", json={})).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/nope"),
+        ("PATCH", "/api/v1/tokens/not-an-id"),
+        ("DELETE", "/api/patient/null,null"),
+        ("PUT", "/api"),
+        ("POST", "/api/v1/patients/abc"),
+        ("OPTIONS", "/api/v1/nope"),
+        ("DELETE", "/healthz/x"),
+        ("POST", "/assets/missing.js"),
+    ],
+)
+async def test_a_path_that_names_nothing_is_404_whatever_the_method(
+    console: httpx.AsyncClient, method: str, path: str
+) -> None:
+    """Not 405 `Allow: GET`, which the console's route for its own pages used to answer."""
+    response = await console.request(method, path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    assert "allow" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%61pi/v1/nothing",
+        "/api%2Fv1/nothing",
+        "//api/v1/nothing",
+        "/users/../api/v1/nothing",
+        "/users/%2E%2E/api/v1/nothing",
+        "/users/./42",
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_the_console_is_not_served_for_api_paths_however_they_are_spelled(
+    console: httpx.AsyncClient, method: str, path: str
+) -> None:
+    """Escaped letters, empty and dot segments (sent as written: httpx would resolve or re-read them):
+    a proxy or browser reads these as /api/... or resolves them before asking, so the console's page
+    is never the answer."""
+    request = f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    answer = await raw_http(str(console.base_url), request.encode())
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert raw_status(answer) == 404, answer[:300]
+    assert b"content-type: application/problem+json" in head
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/v1/patients/", 401),
+        ("GET", "/api/v1/users/1/", 401),
+        ("PATCH", "/api/v1/roles/user/", 401),
+        ("GET", "/healthz/", 200),
+        ("GET", "/api/v1/auth/me/", 401),
+    ],
+)
+async def test_the_console_changes_no_answer_of_the_api(
+    either: httpx.AsyncClient, method: str, path: str, status: int
+) -> None:
+    """With and without the console, a trailing slash is the same path (Sanic's default)."""
+    assert (await either.request(method, path)).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/api/v1/roles/user/", {"PATCH", "DELETE"}), ("/api/v1/patients/1/", {"GET", "PATCH", "DELETE"})],
+)
+async def test_a_405_beside_the_console_names_only_the_methods_of_the_api_route(
+    console: httpx.AsyncClient, path: str, allowed: set[str]
+) -> None:
+    response = await console.request("PUT", path)
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == allowed
+
+
+async def test_console_pages_answer_get_only_and_the_same_path_under_api_is_nothing(
+    console: httpx.AsyncClient,
+) -> None:
+    """A page of the console exists for GET, so other methods are 405 `Allow: GET`; under /api the
+    same name is no resource at all."""
+    for path in ("/users", "/access-log", "/users/42/tokens"):
+        assert (await console.get(path)).status_code == 200
+        refused = await console.post(path)
+        assert refused.status_code == 405
+        assert refused.headers["allow"] == "GET"
+        assert refused.headers["content-type"] == PROBLEM
+        assert (await console.post(f"/api{path}")).status_code == 404
+
+
+async def test_built_files_answer_get_only_and_missing_ones_are_404(console: httpx.AsyncClient) -> None:
+    for path in ("/assets/app-1a2b.js", "/color-scheme.js"):
+        refused = await console.post(path)
+        assert refused.status_code == 405
+        assert refused.headers["allow"] == "GET"
+    assert (await console.post("/assets/app-1a2b.css")).status_code == 404

@@ -195,7 +195,7 @@ async def legacy_create_patient(request: Request, body: LegacyPatient) -> HTTPRe
     return json(legacy_patient(patient))
 
 
-@bp.get("/patient/<patient_id:int>")
+@bp.get("/patient/<patient_id:id>")
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
@@ -204,7 +204,7 @@ async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
     return json(legacy_patient(await patients.get_patient(patient_id, details=True)))
 
 
-@bp.put("/patient/<patient_id:int>")
+@bp.put("/patient/<patient_id:id>")
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
@@ -216,7 +216,7 @@ async def legacy_update_patient(request: Request, patient_id: int, body: LegacyP
     return json(legacy_patient(await patients.update_patient(patient_id, changes)))
 
 
-@bp.delete("/patient/<patient_id:int>")
+@bp.delete("/patient/<patient_id:id>")
 @openapi.tag("legacy")
 @flask_errors
 @require_roles("user")
@@ -224,18 +224,3 @@ async def legacy_update_patient(request: Request, patient_id: int, body: LegacyP
 async def legacy_delete_patient(request: Request, patient_id: int) -> HTTPResponse:
     await patients.delete_patient(patient_id)
     return json({"message": "Patient deleted"})
-
-
-# The template's collection paths end in "/". Sanic matches "/api/auth/" to the non-strict route
-# "/api/auth" only when no other route matches it, and the console's catch-all route does: so
-# these are registered once more with the slash required. (Their documentation is the originals'.)
-slashed = Blueprint("legacy_slashed", url_prefix="/api", strict_slashes=True)
-handler: Any  # Sanic's route decorators leave mypy a coroutine, not the handler
-for handler, method in (
-    (legacy_login, "POST"),
-    (legacy_refresh, "GET"),
-    (legacy_logout, "DELETE"),
-):
-    slashed.add_route(handler, "/auth/", methods=[method], name=f"{handler.__name__}_slashed")
-for handler, method in ((legacy_list_patients, "GET"), (legacy_create_patient, "POST")):
-    slashed.add_route(handler, "/patient/", methods=[method], name=f"{handler.__name__}_slashed")

@@ -43,9 +43,9 @@ PATIENT_SORT = {"surname": "surname", "name": "name", "birthday": "birthday", "i
 APPOINTMENT_SORT = {"date": "date", "id": "id"}
 MEASURE_SORT = {"timestamp": "timestamp", "marker": "marker", "value": "value", "id": "id"}
 CATEGORY_SORT = {"name": "name", "id": "id"}
-PATIENT = "/<patient_id:int>"
-APPOINTMENT = f"{PATIENT}/appointments/<appointment_id:int>"
-MEASURE = f"{APPOINTMENT}/measures/<measure_id:int>"
+PATIENT = "/<patient_id:id>"
+APPOINTMENT = f"{PATIENT}/appointments/<appointment_id:id>"
+MEASURE = f"{APPOINTMENT}/measures/<measure_id:id>"
 
 
 @patients.get("/")

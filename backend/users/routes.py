@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from sanic import Blueprint, HTTPResponse, Request
 from sanic_ext.extensions.openapi import openapi
@@ -90,7 +91,7 @@ async def create_user(request: Request, body: UserCreate) -> HTTPResponse:
     return created(await read(user), location=f"/api/v1/users/{user.id}")
 
 
-@users.get("/<user_id:int>")
+@users.get("/<user_id:id>")
 @require_roles("admin")
 @openapi.tag("users")
 @returns(200, UserRead)
@@ -99,7 +100,7 @@ async def get_user(request: Request, user_id: int) -> HTTPResponse:
     return json_response(await read(await service.get_user(user_id)))
 
 
-@users.patch("/<user_id:int>")
+@users.patch("/<user_id:id>")
 @require_roles("admin")
 @openapi.tag("users")
 @body(UserUpdate)
@@ -126,7 +127,7 @@ async def update_user(request: Request, user_id: int, body: UserUpdate) -> HTTPR
     return json_response(after)
 
 
-@users.delete("/<user_id:int>")
+@users.delete("/<user_id:id>")
 @require_roles("admin")
 @openapi.tag("users")
 @returns(204)
@@ -138,7 +139,7 @@ async def delete_user(request: Request, user_id: int) -> HTTPResponse:
     return no_content()
 
 
-@users.put("/<user_id:int>/password")
+@users.put("/<user_id:id>/password")
 @require_roles("admin")
 @openapi.tag("users")
 @body(PasswordReset)
@@ -159,7 +160,7 @@ async def reset_password(request: Request, user_id: int, body: PasswordReset) ->
     return no_content()
 
 
-@users.get("/<user_id:int>/tokens")
+@users.get("/<user_id:id>/tokens")
 @require_roles("admin")
 @openapi.tag("users")
 @query(PageParams, sort=TOKEN_SORT)
@@ -171,7 +172,7 @@ async def list_user_tokens(request: Request, user_id: int, query: PageParams) ->
     return json_response(await token_page(user.id, query))
 
 
-@users.delete("/<user_id:int>/tokens")
+@users.delete("/<user_id:id>/tokens")
 @require_roles("admin")
 @openapi.tag("users")
 @returns(204)
@@ -234,10 +235,10 @@ async def list_roles(request: Request, query: PageParams) -> HTTPResponse:
 async def create_role(request: Request, body: RoleCreate) -> HTTPResponse:
     role = await service.create_role(name=body.name, description=body.description)
     record_event(request, "role.create", role=role.name)
-    return created(role_read(role), location=f"/api/v1/roles/{role.name}")
+    return created(role_read(role), location=f"/api/v1/roles/{quote(role.name, safe='')}")
 
 
-@roles.patch("/<name:str>")
+@roles.patch("/<name:name>")
 @require_roles("admin")
 @openapi.tag("roles")
 @body(RoleUpdate)
@@ -250,7 +251,7 @@ async def update_role(request: Request, name: str, body: RoleUpdate) -> HTTPResp
     return json_response(role_read(counted))
 
 
-@roles.delete("/<name:str>")
+@roles.delete("/<name:name>")
 @require_roles("admin")
 @openapi.tag("roles")
 @returns(204)

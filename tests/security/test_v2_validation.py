@@ -4,6 +4,7 @@ database error (503), on every route that takes it."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
 import pytest
@@ -117,6 +118,87 @@ async def test_user_ids_beyond_the_database_integers_are_404(
             headers=admin.headers,
         )
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "segment",
+    [
+        pytest.param("%41" * 160, id="160-escaped-letters"),
+        pytest.param("a" * 65, id="65-letters"),
+        pytest.param("%C3%A4" * 65, id="65-letters-beyond-ascii"),
+        pytest.param("%FF", id="not-utf8"),
+        pytest.param("a%C3", id="cut-utf8"),
+        pytest.param("%ED%A0%80", id="surrogate"),
+        pytest.param("a%00b", id="nul"),
+    ],
+)
+async def test_a_role_name_that_no_role_can_have_is_404_whatever_the_method(
+    client: httpx.AsyncClient, admin: Caller, segment: str
+) -> None:
+    """ASVS 2.2.1: a name longer than the column was a 500 on PATCH and DELETE (the ORM's length
+    check) and a 405 on GET; an undecodable one names nothing either."""
+    for method in ("GET", "PATCH", "DELETE"):
+        response = await client.request(
+            method,
+            f"/api/v1/roles/{segment}",
+            json={"description": "x"} if method == "PATCH" else None,
+            headers=admin.headers,
+        )
+        assert response.status_code == 404, method
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        pytest.param(("+{id}", "%2B{id}", "%20{id}", "{id}%20"), id="sign-or-space"),
+        pytest.param(("0{id}", "%30{id}"), id="leading-zero"),
+        pytest.param(("0_{id}", "0%5F{id}"), id="underscore"),
+    ],
+)
+async def test_an_id_in_a_path_is_plain_decimal(
+    client: httpx.AsyncClient, admin: Caller, spellings: tuple[str, ...]
+) -> None:
+    """ASVS 2.2.1: Python's int() also reads these, so they were aliases of the caller's own id."""
+    for spelling in spellings:
+        path = f"/api/v1/users/{spelling.format(id=admin.user_id)}"
+        for method in ("GET", "DELETE"):
+            assert (await client.request(method, path, headers=admin.headers)).status_code == 404, path
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param("{hex}", id="no-hyphens"),
+        pytest.param("%7B{uuid}%7D", id="braces"),
+        pytest.param("urn:uuid:{uuid}", id="urn"),
+    ],
+)
+async def test_a_uuid_in_a_path_is_in_its_canonical_form(
+    client: httpx.AsyncClient, admin: Caller, spelling: str
+) -> None:
+    """ASVS 2.2.1: Python's UUID() reads these too; the router's own pattern for a UUID does not."""
+    login = (await client.get("/api/v1/auth/me/tokens", headers=admin.headers)).json()["items"][0]["id"]
+    path = f"/api/v1/tokens/{spelling.format(uuid=login, hex=uuid.UUID(login).hex)}"
+    response = await client.patch(path, json={"blocked": False}, headers=admin.headers)
+    assert response.status_code == 404
+
+
+async def test_a_percent_encoded_path_parameter_is_decoded(client: httpx.AsyncClient, admin: Caller) -> None:
+    """`%31` is `1` (RFC 3986: an escaped digit or letter is the same URL), for ids and UUIDs alike."""
+    user = await client.get(f"/api/v1/users/{escape_all(str(admin.user_id))}", headers=admin.headers)
+    assert user.status_code == 200
+    assert user.json()["id"] == admin.user_id
+    login = (await client.get("/api/v1/auth/me/tokens", headers=admin.headers)).json()["items"][0]["id"]
+    token = await client.patch(
+        f"/api/v1/tokens/{escape_all(login)}", json={"blocked": False}, headers=admin.headers
+    )
+    assert token.status_code == 200
+    assert token.json()["id"] == login
+
+
+def escape_all(text: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in text.encode())
 
 
 async def list_routes(client: httpx.AsyncClient) -> list[str]:

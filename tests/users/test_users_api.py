@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from backend.auth.models import Token
 from backend.errors import Conflict
 from backend.users import service
-from backend.users.models import User
+from backend.users.models import Role, User
 from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -328,3 +329,19 @@ async def test_roles_list_create_edit_and_delete(client: httpx.AsyncClient, admi
         assert refused.status_code == 409
         assert refused.json()["code"] == "built_in_role"
     assert (await client.delete("/api/v1/roles/ghost", headers=admin)).status_code == 404
+
+
+async def test_a_role_named_beyond_ascii_is_reachable_at_its_percent_encoded_url(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """The API creates ASCII names only (docs/api.md), but a role that the database holds under
+    another name (made by hand, or by an older version) is within reach: the path is UTF-8."""
+    for name in ("ärztin", "ä" * 64):
+        await Role.create(name=name)
+        path = f"/api/v1/roles/{quote(name, safe='')}"
+        edited = await client.patch(path, headers=admin, json={"description": "Ärztinnen"})
+        assert edited.status_code == 200
+        assert edited.json()["name"] == name
+        assert edited.json()["description"] == "Ärztinnen"
+        assert (await client.delete(path, headers=admin)).status_code == 204
+        assert not await Role.filter(name=name).exists()
