@@ -23,6 +23,7 @@ from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
 from backend.middleware import register_middleware
 from backend.paths import register_path_types
+from backend.sanic_fixes import answer_unparsable_urls
 from backend.spa import register_spa
 from backend.watchdog import register_watchdog
 
@@ -41,6 +42,7 @@ def api_blueprints() -> list[Blueprint]:
 def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_template") -> App:
     settings = settings or load_settings()
     configure_logging(settings)
+    answer_unparsable_urls()
     app = Sanic(name, dumps=dumps, error_handler=ProblemErrorHandler())
     app.config.update(
         {

@@ -23,6 +23,12 @@
    listeners again from the start. A listener that closes connections then starts a second close
    while the first is left pending, destroyed with the loop ("Task was destroyed but it is
    pending", "Event loop is closed"). `run_once` makes the second run wait for the first.
+
+4. A request target with a control byte (`GET /a%01b` sent raw as `GET /a\x01b`) fails to parse,
+   and Sanic's error path builds its stand-in request from the same URL, which fails again: the
+   client gets no answer at all and the log an ERROR with two tracebacks, per request, which
+   anyone can send. `answer_unparsable_urls` builds the stand-in from `*` instead, so the client
+   gets the 400 problem+json any other malformed request gets.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from types import FrameType
 from typing import Any, TypeVar
 
 import sanic.mixins.startup
+from sanic.exceptions import BadRequest
+from sanic.http.http1 import Http
 from sanic.log import logger
 from sanic.worker.manager import MonitorCycle, WorkerManager
 
@@ -97,3 +105,21 @@ def run_once(
         await asyncio.shield(started)
 
     return once
+
+
+def answer_unparsable_urls() -> None:
+    """Fix 4: a URL that cannot be parsed gets a 400 instead of no answer (idempotent)."""
+    create = Http.create_empty_request
+    if getattr(create, "answers_unparsable_urls", False):
+        return
+
+    @wraps(create)
+    def create_empty_request(self: Http) -> None:
+        try:
+            create(self)
+        except BadRequest:
+            self.url = None  # Sanic then names the stand-in request "*"
+            create(self)
+
+    create_empty_request.answers_unparsable_urls = True  # type: ignore[attr-defined]
+    Http.create_empty_request = create_empty_request  # type: ignore[method-assign]
