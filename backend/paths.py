@@ -7,6 +7,7 @@ checks it. A segment that fails names nothing: the route does not match, and the
 whatever the method. The same object is the parameter's schema in the OpenAPI document.
 
     <x:id>    a database id: 1 to 2**31 - 1 in plain decimal (no sign, leading zero or space)
+    <x:bigid> the same for a table whose ids are 64-bit (rows made often): 1 to 2**63 - 1
     <x:name>  a name: 1 to 64 characters (the width of the name columns), no NUL
     <x:uuid>  a UUID in its 8-4-4-4-12 hexadecimal form (replaces Sanic's type of that name)
 """
@@ -23,6 +24,7 @@ from backend.app_types import App
 from backend.docs import RawSchema
 
 ID_MAX = 2**31 - 1  # the database's integer columns
+BIGID_MAX = 2**63 - 1  # its bigint columns
 NAME_MAX_LENGTH = 64  # role.name, user.username
 
 _DECIMAL = re.compile(r"[1-9][0-9]*")
@@ -52,10 +54,14 @@ def decoded(segment: str) -> str:
     return text
 
 
-def database_id(text: str) -> int:
-    if not _DECIMAL.fullmatch(text) or int(text) > ID_MAX:
+def database_id(text: str, *, maximum: int = ID_MAX) -> int:
+    if not _DECIMAL.fullmatch(text) or int(text) > maximum:
         raise ValueError("not a database id")
     return int(text)
+
+
+def big_database_id(text: str) -> int:
+    return database_id(text, maximum=BIGID_MAX)
 
 
 def name(text: str) -> str:
@@ -74,6 +80,11 @@ PATH_TYPES = {
     path_type.label: path_type
     for path_type in (
         PathType("id", database_id, {"type": "integer", "format": "int32", "minimum": 1, "maximum": ID_MAX}),
+        PathType(
+            "bigid",
+            big_database_id,
+            {"type": "integer", "format": "int64", "minimum": 1, "maximum": BIGID_MAX},
+        ),
         PathType("name", name, {"type": "string", "minLength": 1, "maxLength": NAME_MAX_LENGTH}),
         PathType("uuid", canonical_uuid, {"type": "string", "format": "uuid"}),
     )

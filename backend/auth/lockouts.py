@@ -48,7 +48,7 @@ async def list_lockouts(request: Request, query: LockoutQuery) -> HTTPResponse:
     return json_response(page_of(LockoutPage, [lockout_read(bucket) for bucket in items], total, query))
 
 
-@bp.delete("/<lockout_id:int>")
+@bp.delete("/<lockout_id:bigid>")
 @require_roles("admin")
 @openapi.tag("lockouts")
 @returns(204)

@@ -86,7 +86,7 @@ POLICY: dict[tuple[str, str], Access] = {
     ("GET", "api/v1/access-log/export"): "admin",
     ("GET", "api/v1/access-log/stats"): "admin",
     ("GET", "api/v1/lockouts"): "admin",
-    ("DELETE", "api/v1/lockouts/<lockout_id:int>"): "admin",
+    ("DELETE", "api/v1/lockouts/<lockout_id:bigid>"): "admin",
 }
 # Routes open to a user who must change their password first (after an admin reset).
 DURING_PASSWORD_CHANGE = {("GET", "api/v1/auth/me"), ("PUT", "api/v1/auth/me/password")}
@@ -104,7 +104,7 @@ def router_routes(app: Sanic) -> set[tuple[str, str]]:
 
 def concrete(path: str, target_id: int = 1) -> str:
     """A request path for a router path: ids that need not exist, since authorization comes first."""
-    values = {"id": str(target_id), "uuid": str(uuid.uuid4()), "name": "user"}
+    values = {"id": str(target_id), "bigid": str(target_id), "uuid": str(uuid.uuid4()), "name": "user"}
     return "/" + PARAMETER.sub(lambda match: values[match.group(2)], path)
 
 

@@ -50,7 +50,7 @@ export interface paths {
         };
         /** Legacy Get Patient */
         get: operations["get~legacy.legacy_get_patient"];
-        /** Partial update: absent fields stay as they are (Flask template's PUT). */
+        /** Partial update: fields absent, null or "" stay as they are (Flask template's PUT). */
         put: operations["put~legacy.legacy_update_patient"];
         post?: never;
         /** Legacy Delete Patient */
@@ -761,50 +761,60 @@ export interface components {
         };
         /** LegacyLogin */
         LegacyLogin: {
-            /** Username */
-            username: string;
-            /** Password */
-            password: string;
+            /**
+             * Username
+             * @default null
+             */
+            username?: string | number | null;
+            /**
+             * Password
+             * @default null
+             */
+            password?: string | number | null;
         };
         /** LegacyPatient */
         LegacyPatient: {
             /** Name */
-            name: string;
+            name: string | number;
             /** Surname */
-            surname: string;
+            surname: string | number;
             /**
              * Birthday
              * @default null
              */
-            birthday?: string | null;
+            birthday?: (string | number) | null;
             /**
              * Comments
              * @default
              */
-            comments?: string;
+            comments?: string | number | null;
         };
         /** LegacyPatientUpdate */
         LegacyPatientUpdate: {
             /**
              * Name
+             * @description null or "" keeps the value
              * @default null
              */
-            name?: string;
+            name?: (string | number) | "" | null;
             /**
              * Surname
+             * @description null or "" keeps the value
              * @default null
              */
-            surname?: string;
+            surname?: (string | number) | "" | null;
             /**
              * Birthday
+             * @description null or "" keeps the value
              * @default null
              */
-            birthday?: string | null;
+            birthday?: (string | number) | "" | null;
             /**
              * Comments
+             * @description null or "" keeps the value
              * @default null
              */
-            comments?: string;
+            comments?: (string | number) | "" | null;
         };
         /** LegacyPatients */
         LegacyPatients: {
