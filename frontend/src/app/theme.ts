@@ -2,7 +2,11 @@ import {
   type CSSVariablesResolver,
   createTheme,
   DEFAULT_THEME,
+  Input,
   type MantineColorsTuple,
+  Menu,
+  Pagination,
+  PasswordInput,
 } from "@mantine/core";
 import { contrastRatio, luminance, mix, readable } from "@/lib/contrast";
 
@@ -38,6 +42,31 @@ export const theme = createTheme({
   primaryShade: { light: 8, dark: 8 },
   autoContrast: true,
   luminanceThreshold: WHITE_TEXT_MAX_LUMINANCE,
+  // Modals, menus and dropdowns appear at once for people who ask for reduced motion.
+  respectReducedMotion: true,
+  components: {
+    // Field errors are announced when they appear (aria-describedby ties them to the field).
+    InputError: Input.Error.extend({ defaultProps: { role: "alert" } }),
+    Menu: Menu.extend({
+      defaultProps: {
+        // Tab and Shift+Tab move between the items too (not only the arrow keys); focus
+        // starts on the first item instead of a placeholder, which is no menu item (axe:
+        // aria-required-children).
+        menuItemTabIndex: 0,
+        withInitialFocusPlaceholder: false,
+      },
+    }),
+    // "Toggle password visibility" is reachable with Tab, not only with a pointer.
+    PasswordInput: PasswordInput.extend({ defaultProps: { visibilityToggleFocusable: true } }),
+    Pagination: Pagination.extend({
+      defaultProps: {
+        getItemProps: (page: number) => ({ "aria-label": `Page ${page}` }),
+        getControlProps: (control: "first" | "previous" | "last" | "next") => ({
+          "aria-label": `${control[0]?.toUpperCase()}${control.slice(1)} page`,
+        }),
+      },
+    }),
+  },
 });
 
 type Scheme = "light" | "dark";

@@ -37,7 +37,7 @@ export function AppLayout() {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Item onClick={() => navigate("/account")}>My account</Menu.Item>
-              <Menu.Item color="red" onClick={() => logout.mutate()}>
+              <Menu.Item c="red" onClick={() => logout.mutate()}>
                 Sign out
               </Menu.Item>
             </Menu.Dropdown>

@@ -1,18 +1,8 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Pagination,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Badge, Button, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
 import { TableState } from "@/components/table-state";
@@ -24,7 +14,7 @@ import {
   useExportAccessLog,
 } from "@/features/access-log/api/access-log";
 import { formatDateTime, formatMs } from "@/lib/format";
-import { isoToLocal, localToIso, pageCount, toggleSort, updateParams } from "@/lib/url-filters";
+import { isoToLocal, localToIso, toggleSort, updateParams } from "@/lib/url-filters";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -242,14 +232,13 @@ export function AccessLogView() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {log.data && log.data.total > log.data.per_page && (
-        <Stack align="center" mt="md">
-          <Pagination
-            total={pageCount(log.data.total, log.data.per_page)}
-            value={log.data.page}
-            onChange={(page) => setParams(updateParams(params, { page }))}
-          />
-        </Stack>
+      {log.data && (
+        <ListPagination
+          total={log.data.total}
+          perPage={log.data.per_page}
+          page={log.data.page}
+          onChange={(page) => setParams(updateParams(params, { page }))}
+        />
       )}
     </>
   );

@@ -1,5 +1,6 @@
-import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { Alert, Button, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { PasswordField } from "@/components/password-field";
 import { type LoginResponse, useLogin } from "@/features/auth/api/login";
 import { ApiError } from "@/lib/api-client";
 
@@ -45,7 +46,7 @@ export function LoginForm({ onSuccess }: LoginFormProps) {
           onChange={(event) => setUsername(event.currentTarget.value)}
           error={fieldErrors.username}
         />
-        <PasswordInput
+        <PasswordField
           label="Password"
           name="password"
           autoComplete="current-password"

@@ -1,16 +1,8 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  MultiSelect,
-  PasswordInput,
-  Stack,
-  Switch,
-  TextInput,
-} from "@mantine/core";
+import { Button, Checkbox, Group, MultiSelect, Stack, Switch, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { AppModal } from "@/components/app-modal";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
 import { useCreateUser, useResetPassword, useUpdateUser } from "@/features/users/api/users";
 import type { User } from "@/lib/api-schemas";
 
@@ -76,7 +68,7 @@ export function CreateUserModal({
             onChange={(e) => setUsername(e.currentTarget.value)}
             error={errors.username}
           />
-          <PasswordInput
+          <PasswordField
             label="Temporary password"
             required
             autoComplete="new-password"
@@ -225,7 +217,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
       <form onSubmit={submit} noValidate aria-label="Reset password">
         <Stack gap="sm">
           <ErrorAlert error={mutation.error} title="Could not reset" shownFields={["password"]} />
-          <PasswordInput
+          <PasswordField
             label="New password"
             required
             data-autofocus
