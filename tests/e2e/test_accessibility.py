@@ -1,0 +1,381 @@
+"""The admin console meets WCAG 2.1 AA: axe-core, the keyboard, names, tables, errors, reflow.
+
+In Chromium against the real server and the built SPA (see tests/e2e/browser.py for what it
+needs). The module starts its own server and seeds it through the API; every test signs in on
+its own and builds on no other test, so each one runs alone (`pytest -k ...`). Screenshots of
+each page and modal, light and dark, and at narrow widths go to test-artifacts/a11y/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from tests.e2e.browser import (
+    ADMIN,
+    Browser,
+    Locator,
+    Page,
+    Watch,
+    axe_violations,
+    console_server,
+    expect,
+    format_violations,
+    heading,
+    launch,
+    sign_in,
+    sync_playwright,
+    with_axe,
+)
+from tests.harness import ROOT
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = ROOT / "test-artifacts" / "a11y"
+ALICE = ("alice", "alice first password")  # three logins: active, blocked, revoked
+CAROL = ("carol", "carol temporary password")  # must change her password
+DAVE = ("dave", "dave plain user password")  # no admin role
+LOCKED = "locked-out"
+SCHEMES = ["light", "dark"]
+
+
+@dataclass
+class Console:
+    url: str
+    browser: Browser
+    alice_id: int
+    watches: list[Watch] = field(default_factory=list)
+
+    def page(self, *, scheme: str = "light", width: int = 1280, height: int = 800, scale: float = 1) -> Page:
+        context = with_axe(
+            self.browser.new_context(
+                viewport={"width": width, "height": height},
+                device_scale_factor=scale,
+                color_scheme=scheme,  # type: ignore[arg-type]
+                reduced_motion="reduce",
+            )
+        )
+        watch = Watch()
+        self.watches.append(watch)
+        return watch.attach(context.new_page())
+
+    def signed_in(self, page: Page, path: str = "/", user: tuple[str, str] = ADMIN) -> Page:
+        page.goto(f"{self.url}{path}")
+        heading(page, "Sign in")
+        sign_in(page, *user)
+        expect(page.get_by_role("heading", name="Sign in")).to_be_hidden()
+        return page
+
+
+def _seed(url: str) -> int:
+    """Users, roles, logins in every state, a lockout and a varied access log; alice's id."""
+    api = f"{url}/api/v1"
+
+    def login(username: str, password: str) -> str:
+        response = httpx.post(f"{api}/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    admin = {"Authorization": f"Bearer {login(*ADMIN)}"}
+    role = httpx.post(f"{api}/roles", json={"name": "auditor", "description": "Reads the log"}, headers=admin)
+    assert role.status_code == 201, role.text
+    alice_id = 0
+    users: list[tuple[str, str, dict[str, object]]] = [
+        (*ALICE, {"roles": ["user", "auditor"]}),
+        (*CAROL, {"password_change_required": True}),
+        (*DAVE, {}),
+        ("bob", "bob has been deactivated", {"is_active": False}),
+        (LOCKED, "locked out password 123", {}),
+    ]
+    for username, password, extra in users:
+        body = {"username": username, "password": password, "password_change_required": False, **extra}
+        created = httpx.post(f"{api}/users", json=body, headers=admin)
+        assert created.status_code == 201, created.text
+        if username == ALICE[0]:
+            alice_id = int(created.json()["id"])
+
+    tokens = [login(*ALICE) for _ in range(3)]
+    items = httpx.get(f"{api}/users/{alice_id}/tokens", headers=admin).json()["items"]  # newest first
+    blocked, revoked = items[0]["id"], items[1]["id"]
+    assert httpx.patch(f"{api}/tokens/{blocked}", json={"blocked": True}, headers=admin).status_code == 200
+    assert (
+        httpx.delete(
+            f"{api}/auth/me/tokens/{revoked}", headers={"Authorization": f"Bearer {tokens[0]}"}
+        ).status_code
+        == 204
+    )
+    login(*ADMIN)  # another login of the admin's, for "Sign out everywhere else"
+
+    for _ in range(5):  # LOGIN_FAILURES_PER_USERNAME wrong passwords lock it at 127.0.0.1
+        httpx.post(f"{api}/auth/login", json={"username": LOCKED, "password": "a wrong guess"})
+    for path in ["/users", "/no-such-thing", "/users?page=0"] * 20:  # 2xx, 4xx; pages of the log
+        httpx.get(f"{api}{path}", headers=admin)
+    return alice_id
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    tmp = tmp_path_factory.mktemp("a11y")
+    with (
+        console_server(tmp, LOGIN_BACKOFF_SECONDS="600", LOGIN_FAILURES_PER_IP="1000") as url,
+        sync_playwright() as playwright,
+    ):
+        alice_id = _seed(url)
+        browser = launch(playwright)
+        try:
+            yield Console(url=url, browser=browser, alice_id=alice_id)
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def app(console: Console) -> Iterator[Console]:
+    """The console; after the test, no page broke the CSP, raised or opened a dialog."""
+    console.watches.clear()
+    yield console
+    for watch in console.watches:
+        watch.assert_clean()
+
+
+def shoot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def settle(page: Page) -> None:
+    """No transition running and no request pending: what a person would see now."""
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".mantine-Loader-root")).to_have_count(0)
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
+
+
+def close_with_escape(page: Page) -> None:
+    """Escape closes an open listbox first (a combobox keeps the key), then the modal."""
+    dialog = page.get_by_role("dialog")
+    for _ in range(2):
+        page.keyboard.press("Escape")
+        if dialog.count() == 0 or not dialog.first.is_visible():
+            break
+        page.wait_for_timeout(50)
+    expect(dialog).to_be_hidden()
+
+
+class Audit:
+    """axe-core on each state of a page; every violation is collected, then reported at once."""
+
+    def __init__(self, page: Page, scheme: str) -> None:
+        self.page = page
+        self.scheme = scheme
+        self.found: dict[str, list[dict[str, object]]] = {}
+        self.states: list[str] = []
+
+    def __call__(self, state: str) -> None:
+        settle(self.page)
+        expect(self.page.locator("html")).to_have_attribute("data-mantine-color-scheme", self.scheme)
+        violations = axe_violations(self.page)
+        if violations:
+            self.found[state] = violations
+        self.states.append(state)
+        shoot(self.page, f"{self.scheme}-{re.sub(r'[^a-z0-9]+', '-', state.lower()).strip('-')}")
+
+    def dialog(
+        self, opener: Locator | Callable[[], None], state: str, then: Callable[[], None] | None = None
+    ) -> None:
+        """Open a modal (click `opener`, or call it), audit it and what `then` does in it; Escape."""
+        if callable(opener):
+            opener()
+        else:
+            opener.click()
+        dialog = self.page.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        self(state)
+        if then is not None:
+            then()
+        close_with_escape(self.page)
+
+    def assert_clean(self) -> None:
+        assert self.states, "nothing was audited"
+        report = "\n\n".join(f"{state}:\n{format_violations(v)}" for state, v in self.found.items())
+        assert not self.found, f"axe-core, {self.scheme}:\n{report}"
+
+
+# ---------------------------------------------------------------------------------------------
+# axe-core on every page and modal, light and dark
+
+
+def _login_page(app: Console, page: Page, audit: Audit) -> None:
+    page.goto(f"{app.url}/login")
+    heading(page, "Sign in")
+    audit("login")
+    sign_in(page, "nobody-at-all", "not the password")
+    expect(page.get_by_role("alert")).to_contain_text("Sign-in failed")
+    audit("login, failed")
+
+
+def _dashboard(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/")
+    heading(page, "Dashboard")
+    expect(page.get_by_test_id("requests-chart").locator("rect").first).to_be_attached()
+    audit("dashboard")
+    page.get_by_test_id("user-menu").click()
+    expect(page.get_by_role("menu")).to_be_visible()
+    audit("dashboard, user menu")
+    page.keyboard.press("Escape")
+
+
+def _users(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/users")
+    heading(page, "Users")
+    expect(page.get_by_test_id("user-row").filter(has_text=ALICE[0])).to_be_visible()
+    audit("users")
+    page.get_by_role("combobox", name="Role").click()
+    expect(page.get_by_role("listbox")).to_be_visible()
+    audit("users, role filter open")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name=f"Actions for {ALICE[0]}").click()
+    expect(page.get_by_role("menu")).to_be_visible()
+    audit("users, actions menu")
+    page.keyboard.press("Escape")
+
+    def new_user_errors() -> None:
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_role("textbox", name="Username").fill("x")
+        dialog.get_by_role("textbox", name="Temporary password").fill("short")
+        dialog.get_by_role("button", name="Create user").click()
+        expect(dialog.get_by_role("textbox", name="Username")).to_have_attribute("aria-invalid", "true")
+        audit("users, new user, errors")
+
+    audit.dialog(page.get_by_role("button", name="New user"), "users, new user", new_user_errors)
+
+    def from_menu(item: str) -> Callable[[], None]:
+        def open_item() -> None:
+            page.get_by_role("button", name=f"Actions for {ALICE[0]}").click()
+            page.get_by_role("menuitem", name=item).click()
+
+        return open_item
+
+    audit.dialog(from_menu("Edit username and roles"), "users, edit")
+
+    def reset_errors() -> None:
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_role("textbox", name="New password").fill("short")
+        dialog.get_by_role("button", name="Reset password").click()
+        expect(dialog.get_by_role("textbox", name="New password")).to_have_attribute("aria-invalid", "true")
+        audit("users, reset password, errors")
+
+    audit.dialog(from_menu("Reset password"), "users, reset password", reset_errors)
+    audit.dialog(from_menu("Deactivate"), "users, deactivate")
+    audit.dialog(from_menu("Delete"), "users, delete")
+
+
+def _user_logins(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, f"/users/{app.alice_id}")
+    heading(page, ALICE[0])
+    expect(page.get_by_test_id("token-row")).to_have_count(3)
+    audit("user logins")
+    audit.dialog(page.get_by_role("button", name="Revoke all logins"), "user logins, revoke all")
+
+
+def _lockouts(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/lockouts")
+    heading(page, "Lockouts")
+    row = page.get_by_test_id("lockout-row").filter(has_text=LOCKED)
+    expect(row).to_have_count(1)
+    audit("lockouts")
+    audit.dialog(row.get_by_role("button", name=re.compile("^Lift lockout")), "lockouts, lift")
+
+
+def _roles(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/roles")
+    heading(page, "Roles")
+    row = page.get_by_test_id("role-row").filter(has_text="auditor")
+    expect(row).to_be_visible()
+    audit("roles")
+
+    def new_role_errors() -> None:
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_role("textbox", name="Name").fill("Bad Name")
+        dialog.get_by_role("button", name="Create role").click()
+        expect(dialog.get_by_role("textbox", name="Name")).to_have_attribute("aria-invalid", "true")
+        audit("roles, new role, errors")
+
+    audit.dialog(page.get_by_role("button", name="New role"), "roles, new role", new_role_errors)
+    audit.dialog(row.get_by_role("button", name="Edit"), "roles, edit")
+    audit.dialog(row.get_by_role("button", name="Delete"), "roles, delete")
+
+
+def _access_log(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/access-log")
+    heading(page, "Access log")
+    expect(page.get_by_test_id("log-row").first).to_be_visible()
+    expect(page.get_by_role("navigation", name="Pages")).to_be_visible()
+    audit("access log")
+    page.get_by_role("textbox", name="Status").fill("abc")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("textbox", name="Status")).to_have_attribute("aria-invalid", "true")
+    audit("access log, invalid filter")
+
+
+def _account(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/account")
+    heading(page, "My account")
+    expect(page.get_by_test_id("token-row").filter(has_text="this browser")).to_have_count(1)
+    audit("my account")
+    page.get_by_role("textbox", name="New password", exact=True).fill("one new password")
+    page.get_by_role("textbox", name="Repeat the new password").fill("another one")
+    expect(page.get_by_role("textbox", name="Repeat the new password")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    audit("my account, passwords differ")
+    audit.dialog(
+        page.get_by_role("button", name="Sign out everywhere else"),
+        "my account, sign out elsewhere",
+    )
+    audit.dialog(
+        page.get_by_test_id("token-row").get_by_role("button", name="Sign out").first,
+        "my account, sign out one",
+    )
+
+
+def _other_users(app: Console, page: Page, audit: Audit) -> None:
+    """The forced password change, a user without the admin role, a page that does not exist."""
+    app.signed_in(page, "/", CAROL)
+    heading(page, "Choose a new password")
+    audit("forced password change")
+    page.get_by_role("button", name="Sign out instead").click()
+    heading(page, "Sign in")
+    sign_in(page, *DAVE)
+    expect(page.get_by_test_id("not-admin")).to_be_visible()
+    audit("not an admin")
+    page.goto(f"{app.url}/no-such-page")
+    heading(page, "Page not found")
+    audit("not found")
+
+
+PAGES: dict[str, Callable[[Console, Page, Audit], None]] = {
+    "login": _login_page,
+    "dashboard": _dashboard,
+    "users": _users,
+    "user-logins": _user_logins,
+    "lockouts": _lockouts,
+    "roles": _roles,
+    "access-log": _access_log,
+    "account": _account,
+    "other-users": _other_users,
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_wcag_violation(app: Console, name: str, scheme: str) -> None:
+    page = app.page(scheme=scheme)
+    audit = Audit(page, scheme)
+    PAGES[name](app, page, audit)
+    audit.assert_clean()
