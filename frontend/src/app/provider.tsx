@@ -1,6 +1,7 @@
 import "@mantine/core/styles.css";
 import "@/app/mantine-static.css";
 import "@/app/theme.css";
+import "@/app/focus.css";
 import { MantineProvider } from "@mantine/core";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
