@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
 import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
@@ -76,13 +77,13 @@ export function AccessLogView() {
         title="Access log"
         description={log.data ? `${log.data.total} requests match` : undefined}
         actions={
-          <Button
+          <BusyButton
             variant="default"
-            loading={exporter.isPending}
+            busy={exporter.isPending}
             onClick={() => exporter.mutate(accessLogFilters(params))}
           >
             Export CSV
-          </Button>
+          </BusyButton>
         }
       />
       <ErrorAlert error={exporter.error} title="Export failed" />

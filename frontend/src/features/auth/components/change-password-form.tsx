@@ -1,5 +1,6 @@
-import { Alert, Button, Stack } from "@mantine/core";
+import { Alert, Stack } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
 import { PasswordField } from "@/components/password-field";
 import { useChangePassword } from "@/features/auth/api/change-password";
@@ -71,13 +72,13 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: () => void }) {
           onChange={(event) => setConfirm(event.currentTarget.value)}
           error={mismatch}
         />
-        <Button
+        <BusyButton
           type="submit"
-          loading={mutation.isPending}
+          busy={mutation.isPending}
           disabled={current === "" || next === "" || confirm === "" || mismatch !== undefined}
         >
           Change password
-        </Button>
+        </BusyButton>
       </Stack>
     </form>
   );

@@ -1,6 +1,7 @@
 import { Button, Checkbox, Group, MultiSelect, Stack, Switch, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { AppModal } from "@/components/app-modal";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
 import { PasswordField } from "@/components/password-field";
 import { useCreateUser, useResetPassword, useUpdateUser } from "@/features/users/api/users";
@@ -99,9 +100,9 @@ export function CreateUserModal({
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" loading={mutation.isPending}>
+            <BusyButton type="submit" busy={mutation.isPending}>
               Create user
-            </Button>
+            </BusyButton>
           </Group>
         </Stack>
       </form>
@@ -177,9 +178,9 @@ function EditUserForm({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" loading={mutation.isPending}>
+          <BusyButton type="submit" busy={mutation.isPending}>
             Save
-          </Button>
+          </BusyButton>
         </Group>
       </Stack>
     </form>
@@ -235,9 +236,9 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" color="orange" loading={mutation.isPending}>
+            <BusyButton type="submit" color="orange" busy={mutation.isPending}>
               Reset password
-            </Button>
+            </BusyButton>
           </Group>
         </Stack>
       </form>
