@@ -5,6 +5,7 @@ import {
   Input,
   type MantineColorsTuple,
   Menu,
+  MultiSelect,
   Pagination,
   PasswordInput,
 } from "@mantine/core";
@@ -56,6 +57,8 @@ export const theme = createTheme({
         withInitialFocusPlaceholder: false,
       },
     }),
+    // Typing filters the options and Enter picks the first match, without the arrow keys.
+    MultiSelect: MultiSelect.extend({ defaultProps: { selectFirstOptionOnChange: true } }),
     // "Toggle password visibility" is reachable with Tab, not only with a pointer.
     PasswordInput: PasswordInput.extend({ defaultProps: { visibilityToggleFocusable: true } }),
     Pagination: Pagination.extend({
