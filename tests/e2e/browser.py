@@ -54,10 +54,20 @@ try:
         expect,
         sync_playwright,
     )
+    from playwright.sync_api import Error as PlaywrightError
 except ImportError:  # pragma: no cover - depends on the environment
     _unavailable("the playwright package is not installed")
 
-__all__ = ["Browser", "BrowserContext", "Locator", "Page", "Playwright", "expect", "sync_playwright"]
+__all__ = [
+    "Browser",
+    "BrowserContext",
+    "Locator",
+    "Page",
+    "Playwright",
+    "PlaywrightError",
+    "expect",
+    "sync_playwright",
+]
 if not Path(CHROMIUM).is_file():
     _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 if not (DIST / "index.html").is_file():

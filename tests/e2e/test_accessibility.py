@@ -21,6 +21,7 @@ from tests.e2e.browser import (
     Browser,
     Locator,
     Page,
+    PlaywrightError,
     Watch,
     axe_violations,
     console_server,
@@ -51,13 +52,21 @@ class Console:
     alice_id: int
     watches: list[Watch] = field(default_factory=list)
 
-    def page(self, *, scheme: str = "light", width: int = 1280, height: int = 800, scale: float = 1) -> Page:
+    def page(
+        self,
+        *,
+        scheme: str = "light",
+        width: int = 1280,
+        height: int = 800,
+        scale: float = 1,
+        motion: str = "reduce",
+    ) -> Page:
         context = with_axe(
             self.browser.new_context(
                 viewport={"width": width, "height": height},
                 device_scale_factor=scale,
                 color_scheme=scheme,  # type: ignore[arg-type]
-                reduced_motion="reduce",
+                reduced_motion=motion,  # type: ignore[arg-type]
             )
         )
         watch = Watch()
@@ -379,3 +388,208 @@ def test_axe_finds_no_wcag_violation(app: Console, name: str, scheme: str) -> No
     audit = Audit(page, scheme)
     PAGES[name](app, page, audit)
     audit.assert_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# The keyboard alone
+
+# The focused element: is a focus indicator drawn (an outline on it, on the label or track
+# drawn next to a visually hidden radio, checkbox or switch, or on the input box around an inner
+# <input>), is it on screen, is it in a modal?
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    const ring = (e) => {
+        if (!e) return false;
+        const s = getComputedStyle(e);
+        const box = e.getBoundingClientRect();
+        return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 1
+            && s.outlineColor !== "rgba(0, 0, 0, 0)" && box.width > 0 && box.height > 0;
+    };
+    const shown = [el, el.nextElementSibling, el.closest(".mantine-Input-input")].find(ring);
+    const r = (shown || el).getBoundingClientRect();
+    return {
+        ring: shown !== undefined,
+        onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+            && r.top < innerHeight && r.left < innerWidth,
+        inDialog: el.closest("[role=dialog]") !== null,
+    };
+}"""
+
+
+class Keys:
+    """Tab, Shift+Tab, Enter and Escape only; after each key, focus is somewhere and visible."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.trail: list[str] = []
+
+    def focused(self) -> str:
+        """The focused element as role "name", from Chromium's accessibility tree."""
+        focus = self.page.locator(":focus")
+        for _ in range(5):  # the focused element may be replaced while we look
+            if focus.count() == 0:
+                return "(nothing)"
+            try:
+                line = focus.first.aria_snapshot(timeout=1000).splitlines()[0]
+                break
+            except PlaywrightError:
+                continue
+        else:
+            return "(unknown)"
+        match = re.match(r'- (\w+)(?: "((?:[^"\\]|\\.)*)")?', line)
+        return f'{match[1]} "{match[2] or ""}"' if match else line
+
+    def state(self) -> dict[str, bool]:
+        state = self.page.evaluate(FOCUS_STATE)
+        assert state is not None, f"focus fell back to the page after {self.trail[-6:]}"
+        assert isinstance(state, dict)
+        return state
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+        self.trail.append(key)
+
+    def expect_focus(self, target: str) -> None:
+        """Focus lands on `target` (role "name") and shows; waits for it (a modal opening)."""
+        expect(self.page.locator(":focus")).to_have_count(1)
+        for _ in range(50):
+            if self.focused() == target:
+                break
+            self.page.wait_for_timeout(20)
+        assert self.focused() == target, f"focus on {self.focused()}, not {target}; {self.trail[-6:]}"
+        self.assert_visible()
+
+    def assert_visible(self) -> None:
+        state = self.state()
+        where = self.focused()
+        assert state["ring"], f"no focus indicator on {where}"
+        assert state["onScreen"], f"{where} has focus off screen"
+
+    def tab_to(self, target: str, *, back: bool = False, limit: int = 60) -> None:
+        """Tab (or Shift+Tab) until `target` has focus; every stop on the way shows its focus."""
+        for _ in range(limit):
+            self.press("Shift+Tab" if back else "Tab")
+            self.assert_visible()
+            where = self.focused()
+            self.trail.append(where)
+            if where == target:
+                return
+        raise AssertionError(
+            f"{target} not reached with {'Shift+' if back else ''}Tab: {self.trail[-limit:]}"
+        )
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def assert_trapped(self) -> None:
+        """Tab and Shift+Tab go round the open modal and never leave it."""
+        dialog = self.page.get_by_role("dialog")
+        stops = dialog.locator("button:not([disabled]), input:not([disabled]), textarea, a[href]").count()
+        start = self.focused()
+        for key in ["Tab", "Shift+Tab"]:
+            for _ in range(stops + 2):
+                self.press(key)
+                assert self.state()["inDialog"], f"{key} left the modal for {self.focused()}"
+                self.assert_visible()
+            for _ in range(stops + 2):  # and back to where it started
+                if self.focused() == start:
+                    break
+                self.press("Shift+Tab" if key == "Tab" else "Tab")
+            assert self.focused() == start
+
+
+def test_a_keyboard_alone_runs_the_console(app: Console) -> None:
+    """Sign in, create a user, block their login, give them a role, sign out: no mouse."""
+    newcomer = "kim-keyboard"
+    page = app.page(motion="no-preference")  # modals fade in and out, as most people see them
+    keys = Keys(page)
+    page.goto(f"{app.url}/login")
+    heading(page, "Sign in")
+    keys.tab_to('textbox "Username"')
+    keys.type(ADMIN[0])
+    keys.tab_to('textbox "Password"')
+    keys.type(ADMIN[1])
+    keys.tab_to('button "Sign in"')
+    keys.press("Enter")
+    heading(page, "Dashboard")
+
+    keys.tab_to('link "Skip to content"')  # the first stop of every page
+    keys.tab_to('link "Users"')
+    keys.press("Enter")
+    heading(page, "Users")
+
+    # Create a user; the modal keeps focus, and gives it back to "New user".
+    keys.tab_to('button "New user"')
+    keys.press("Enter")
+    expect(page.get_by_role("dialog", name="New user")).to_be_visible()
+    keys.expect_focus('textbox "Username"')
+    keys.type(newcomer)
+    keys.tab_to('textbox "Temporary password"')
+    keys.type("kim has a temporary password")
+    keys.assert_trapped()
+    keys.tab_to('button "Create user"')
+    keys.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    keys.expect_focus('button "New user"')
+    shoot(page, "keyboard-01-user-created")
+
+    # The newcomer signs in somewhere; open their logins and block that one.
+    login = httpx.post(
+        f"{app.url}/api/v1/auth/login",
+        json={"username": newcomer, "password": "kim has a temporary password"},
+    )
+    assert login.status_code == 200, login.text
+    keys.tab_to('textbox "Search users"')
+    keys.type(newcomer)
+    expect(page.get_by_test_id("user-row")).to_have_count(1)
+    keys.tab_to(f'link "{newcomer}"')
+    keys.press("Enter")
+    heading(page, newcomer)
+    expect(page.get_by_test_id("token-row")).to_have_count(1)
+    keys.tab_to('button "Block"')
+    keys.press("Enter")
+    expect(page.get_by_test_id("token-row")).to_contain_text("blocked")
+    keys.expect_focus('button "Unblock"')  # the same button, still focused
+    shoot(page, "keyboard-02-login-blocked")
+
+    # Escape closes a modal and gives focus back to the button that opened it.
+    keys.tab_to('button "Revoke all logins"', back=True)
+    keys.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    keys.expect_focus('button "Cancel"')
+    keys.assert_trapped()
+    keys.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    keys.expect_focus('button "Revoke all logins"')
+
+    # Give them a role, through the row's menu.
+    keys.tab_to('link "Users"', back=True)
+    keys.press("Enter")
+    heading(page, "Users")
+    actions = f'button "Actions for {newcomer}"'
+    keys.tab_to(actions)
+    keys.press("Enter")
+    expect(page.get_by_role("menu")).to_be_visible()
+    keys.expect_focus('menuitem "Edit username and roles"')
+    keys.press("Enter")
+    expect(page.get_by_role("dialog", name=f"Edit {newcomer}")).to_be_visible()
+    keys.expect_focus('combobox "Roles"')
+    keys.type("auditor")
+    keys.press("Enter")  # the first (only) match
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator(".mantine-Pill-root", has_text="auditor")).to_be_visible()
+    keys.tab_to('button "Save"')
+    shoot(page, "keyboard-03-edit-roles")
+    keys.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_test_id("user-row").filter(has_text=newcomer)).to_contain_text("auditor")
+    keys.expect_focus(actions)
+
+    # Sign out through the user menu.
+    keys.tab_to('button "admin"', back=True)
+    keys.press("Enter")
+    expect(page.get_by_role("menu")).to_be_visible()
+    keys.tab_to('menuitem "Sign out"')
+    keys.press("Enter")
+    heading(page, "Sign in")
