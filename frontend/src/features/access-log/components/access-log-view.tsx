@@ -155,35 +155,29 @@ export function AccessLogView() {
         >
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
-                <SortHeader
-                  label="Time"
-                  field="timestamp"
-                  sort={sort}
-                  fallback={ACCESS_LOG_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Time"
+                field="timestamp"
+                sort={sort}
+                fallback={ACCESS_LOG_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>Method</Table.Th>
               <Table.Th>Path</Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Status"
-                  field="status"
-                  sort={sort}
-                  fallback={ACCESS_LOG_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Duration"
-                  field="duration_ms"
-                  sort={sort}
-                  fallback={ACCESS_LOG_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Status"
+                field="status"
+                sort={sort}
+                fallback={ACCESS_LOG_DEFAULT_SORT}
+                onSort={onSort}
+              />
+              <SortHeader
+                label="Duration"
+                field="duration_ms"
+                sort={sort}
+                fallback={ACCESS_LOG_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>User</Table.Th>
               <Table.Th>IP</Table.Th>
               <Table.Th>User agent</Table.Th>

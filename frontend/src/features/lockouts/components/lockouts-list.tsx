@@ -160,34 +160,28 @@ export function LockoutsList() {
         <Table striped highlightOnHover aria-label="Lockouts" aria-busy={lockouts.isFetching}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
-                <SortHeader
-                  label="Username"
-                  field="username"
-                  sort={sort}
-                  fallback={LOCKOUT_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Username"
+                field="username"
+                sort={sort}
+                fallback={LOCKOUT_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>Address</Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Failures"
-                  field="failures"
-                  sort={sort}
-                  fallback={LOCKOUT_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Locked until"
-                  field="locked_until"
-                  sort={sort}
-                  fallback={LOCKOUT_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Failures"
+                field="failures"
+                sort={sort}
+                fallback={LOCKOUT_DEFAULT_SORT}
+                onSort={onSort}
+              />
+              <SortHeader
+                label="Locked until"
+                field="locked_until"
+                sort={sort}
+                fallback={LOCKOUT_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>

@@ -93,41 +93,35 @@ export function UsersList({
         <Table striped highlightOnHover aria-label="Users" aria-busy={users.isFetching}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
-                <SortHeader
-                  label="Username"
-                  field="username"
-                  sort={query.sort ?? undefined}
-                  fallback={USER_DEFAULT_SORT}
-                  onSort={(field) =>
-                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
-                  }
-                />
-              </Table.Th>
+              <SortHeader
+                label="Username"
+                field="username"
+                sort={query.sort ?? undefined}
+                fallback={USER_DEFAULT_SORT}
+                onSort={(field) =>
+                  change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                }
+              />
               <Table.Th>Roles</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Created"
-                  field="created_at"
-                  sort={query.sort ?? undefined}
-                  fallback={USER_DEFAULT_SORT}
-                  onSort={(field) =>
-                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
-                  }
-                />
-              </Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Last login"
-                  field="last_login_at"
-                  sort={query.sort ?? undefined}
-                  fallback={USER_DEFAULT_SORT}
-                  onSort={(field) =>
-                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
-                  }
-                />
-              </Table.Th>
+              <SortHeader
+                label="Created"
+                field="created_at"
+                sort={query.sort ?? undefined}
+                fallback={USER_DEFAULT_SORT}
+                onSort={(field) =>
+                  change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                }
+              />
+              <SortHeader
+                label="Last login"
+                field="last_login_at"
+                sort={query.sort ?? undefined}
+                fallback={USER_DEFAULT_SORT}
+                onSort={(field) =>
+                  change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                }
+              />
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
