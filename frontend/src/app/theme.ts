@@ -8,6 +8,7 @@ import {
   MultiSelect,
   Pagination,
   PasswordInput,
+  Select,
 } from "@mantine/core";
 import { contrastRatio, luminance, mix, readable } from "@/lib/contrast";
 
@@ -59,6 +60,12 @@ export const theme = createTheme({
     }),
     // Typing filters the options and Enter picks the first match, without the arrow keys.
     MultiSelect: MultiSelect.extend({ defaultProps: { selectFirstOptionOnChange: true } }),
+    // A clearable select's × is a named button in the tab order (Mantine hides it from both).
+    Select: Select.extend({
+      defaultProps: {
+        clearButtonProps: { "aria-label": "Clear", "aria-hidden": false, tabIndex: 0 },
+      },
+    }),
     // "Toggle password visibility" is reachable with Tab, not only with a pointer.
     PasswordInput: PasswordInput.extend({ defaultProps: { visibilityToggleFocusable: true } }),
     Pagination: Pagination.extend({
