@@ -593,3 +593,231 @@ def test_a_keyboard_alone_runs_the_console(app: Console) -> None:
     keys.tab_to('menuitem "Sign out"')
     keys.press("Enter")
     heading(page, "Sign in")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names, table headers, form errors, page titles
+
+# A control in Chromium's accessibility tree without a name: `- button` rather than `- button "Close"`.
+NAMELESS = re.compile(
+    r"^\s*- (button|link|menuitem|combobox|textbox|searchbox|checkbox|radio|switch|tab|spinbutton)"
+    r"(?: \[[^\]]*\])*:?$",
+    re.MULTILINE,
+)
+ADMIN_PAGES = [
+    ("/", "Dashboard"),
+    ("/users", "Users"),
+    ("/lockouts", "Lockouts"),
+    ("/roles", "Roles"),
+    ("/access-log", "Access log"),
+    ("/account", "My account"),
+]
+
+
+def assert_controls_named(page: Page, where: str) -> None:
+    settle(page)
+    tree = page.locator("body").aria_snapshot()
+    nameless = NAMELESS.findall(tree)
+    assert not nameless, f"{where}: controls without a name: {nameless}\n{tree}"
+
+
+def test_every_control_has_a_name(app: Console) -> None:
+    """Icon-only buttons included: close, password visibility, pages, clear, navigation."""
+    page = app.page()
+    page.goto(f"{app.url}/login")
+    heading(page, "Sign in")
+    expect(page.get_by_role("button", name="Toggle password visibility")).to_be_visible()
+    assert_controls_named(page, "login")
+    sign_in(page, *ADMIN)
+    heading(page, "Dashboard")
+    for path, title in [*ADMIN_PAGES, (f"/users/{app.alice_id}", ALICE[0])]:
+        page.goto(f"{app.url}{path}")
+        heading(page, title)
+        assert_controls_named(page, title)
+
+    page.goto(f"{app.url}/access-log")
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages.get_by_role("button", name="Next page")).to_be_visible()
+    expect(pages.get_by_role("button", name="Previous page")).to_be_visible()
+    expect(pages.get_by_role("button", name="Page 2", exact=True)).to_be_visible()
+
+    page.goto(f"{app.url}/users")
+    page.get_by_role("combobox", name="Role").click()
+    page.get_by_role("option", name="auditor").click()
+    expect(page.get_by_role("button", name="Clear")).to_be_visible()  # the filter's cross
+    page.get_by_role("button", name="Actions for alice").click()
+    assert_controls_named(page, "users, actions menu")
+    page.keyboard.press("Escape")
+    for opener, dialog_name in [
+        (page.get_by_role("button", name="New user"), "New user"),
+        (page.get_by_role("button", name="Actions for alice"), "Edit alice"),
+    ]:
+        opener.click()
+        if dialog_name.startswith("Edit"):
+            page.get_by_role("menuitem", name="Edit username and roles").click()
+        dialog = page.get_by_role("dialog", name=dialog_name)
+        expect(dialog.get_by_role("button", name="Close")).to_be_visible()
+        assert_controls_named(page, dialog_name)
+        close_with_escape(page)
+
+    narrow = app.page(width=360, height=740)
+    app.signed_in(narrow, "/users")
+    heading(narrow, "Users")
+    expect(narrow.get_by_role("button", name="Navigation")).to_be_visible()
+    assert_controls_named(narrow, "users at 360 px")
+
+
+def test_tables_have_headers_a_screen_reader_announces(app: Console) -> None:
+    page = app.signed_in(app.page())
+    heading(page, "Dashboard")
+    sortable = {"Users": "Username", "Lockouts": "Locked until", "Access log": "Time"}
+    for path, title in [*ADMIN_PAGES[1:], (f"/users/{app.alice_id}", ALICE[0])]:
+        page.goto(f"{app.url}{path}")
+        heading(page, title)
+        settle(page)
+        for table in page.get_by_role("table").all():
+            name = table.get_attribute("aria-label") or ""
+            assert name, f"{title}: a table without a name"
+            headers = [h.inner_text().strip() for h in table.get_by_role("columnheader").all()]
+            assert headers, f"{title}, {name}: no column headers"
+            assert all(headers), f"{title}, {name}: column headers {headers}"
+            expect(table.locator("thead th")).to_have_count(len(headers))
+            for row in table.locator("tbody tr").all():
+                cells = row.get_by_role("cell")
+                if cells.count() == 1 and cells.first.get_attribute("colspan"):
+                    continue  # "No lockouts", "Loading": one cell across the table
+                assert cells.count() == len(headers), f"{title}, {name}: {row.inner_text()!r}"
+            if title in sortable:  # the sorted column says so, and only that one
+                sorted_by = table.locator("th[aria-sort]")
+                expect(sorted_by).to_have_count(1)
+                expect(sorted_by).to_contain_text(sortable[title])
+                expect(sorted_by.get_by_role("button")).to_have_accessible_name(sortable[title])
+
+    page.goto(f"{app.url}/users")
+    table = page.get_by_role("table", name="Users")
+    expect(table.locator("th[aria-sort]")).to_have_attribute("aria-sort", "ascending")
+    table.get_by_role("button", name="Created").click()
+    expect(page).to_have_url(re.compile(r"sort=-created_at"))
+    expect(table.locator("th[aria-sort]")).to_have_count(1)
+    expect(table.locator("th[aria-sort]")).to_have_attribute("aria-sort", "descending")
+    expect(table.locator("th[aria-sort]")).to_contain_text("Created")
+
+
+def assert_error_tied(field: Locator, message: str | re.Pattern[str]) -> None:
+    """Marked invalid, described by its error, and the error is an alert (announced when it appears)."""
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(message)
+    described_by = (field.get_attribute("aria-describedby") or "").split()
+    error = field.page.locator(", ".join(f'[id="{i}"][role="alert"]' for i in described_by))
+    expect(error).to_have_count(1)
+    expect(error).to_have_text(message)
+
+
+def test_form_errors_are_tied_to_their_fields_and_announced(app: Console) -> None:
+    page = app.page()
+    page.goto(f"{app.url}/login")
+    sign_in(page, "nobody-at-all", "not the password")
+    expect(page.get_by_role("alert")).to_contain_text("Sign-in failed")
+    sign_in(page, *ADMIN)
+    heading(page, "Dashboard")
+
+    page.goto(f"{app.url}/roles")
+    page.get_by_role("button", name="New role").click()
+    dialog = page.get_by_role("dialog", name="New role")
+    name = dialog.get_by_role("textbox", name="Name")
+    name.fill("Bad Name")
+    dialog.get_by_role("button", name="Create role").click()
+    assert_error_tied(name, re.compile("pattern"))
+    expect(name).to_have_accessible_description(re.compile("Lower-case letters"))  # and its hint
+    close_with_escape(page)
+
+    page.goto(f"{app.url}/users")
+    page.get_by_role("button", name=f"Actions for {ALICE[0]}").click()
+    page.get_by_role("menuitem", name="Reset password").click()
+    dialog = page.get_by_role("dialog")
+    password = dialog.get_by_role("textbox", name="New password")
+    password.fill("short")
+    dialog.get_by_role("button", name="Reset password").click()
+    assert_error_tied(password, re.compile(r"\S"))
+    close_with_escape(page)
+
+    page.goto(f"{app.url}/account")
+    page.get_by_role("textbox", name="New password", exact=True).fill("one new password")
+    repeat = page.get_by_role("textbox", name="Repeat the new password")
+    repeat.fill("another one")
+    assert_error_tied(repeat, "The passwords do not match")
+
+    page.goto(f"{app.url}/access-log")
+    status = page.get_by_role("textbox", name="Status")
+    status.fill("abc")
+    page.get_by_role("button", name="Apply").click()
+    assert_error_tied(status, re.compile(r"\S"))
+
+
+def test_each_page_has_its_own_title(app: Console) -> None:
+    page = app.page()
+    page.goto(f"{app.url}/login")
+    expect(page).to_have_title("Sign in · Admin console")
+    sign_in(page, *ADMIN)
+    for path, title in [*ADMIN_PAGES, (f"/users/{app.alice_id}", ALICE[0]), ("/nowhere", "Page not found")]:
+        page.goto(f"{app.url}{path}")
+        heading(page, title)
+        expect(page).to_have_title(f"{title} · Admin console")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reflow (WCAG 1.4.10) and zoom
+
+VIEWPORTS = {
+    # name: (CSS px width, height, device pixels per CSS px)
+    "phone-360": (360, 740, 1),
+    "zoom-200": (640, 400, 2),  # a 1280x800 window at 200%
+    "zoom-400": (320, 200, 4),  # the same at 400%: WCAG 1.4.10's 320 CSS px
+}
+
+
+def assert_no_horizontal_scroll(page: Page, where: str) -> None:
+    """Only data tables may scroll sideways (inside their own box), never the page."""
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{where}: the page is {widths[0]} px wide in a {widths[1]} px window"
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_console_reflows_at_narrow_widths_and_high_zoom(app: Console, viewport: str) -> None:
+    width, height, scale = VIEWPORTS[viewport]
+    page = app.page(width=width, height=height, scale=scale)
+    audit = Audit(page, "light")
+    page.goto(f"{app.url}/login")
+    heading(page, "Sign in")
+    assert_no_horizontal_scroll(page, "login")
+    shoot(page, f"{viewport}-login")
+    sign_in(page, *ADMIN)
+    heading(page, "Dashboard")
+
+    navigation = page.get_by_role("navigation", name="Main")
+    toggle = page.get_by_role("button", name="Navigation")
+    for path, title in [*ADMIN_PAGES, (f"/users/{app.alice_id}", ALICE[0])]:
+        page.goto(f"{app.url}{path}")
+        heading(page, title)
+        expect(navigation).to_be_hidden()  # collapsed behind its button
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        audit(f"{viewport} {title}")
+        assert_no_horizontal_scroll(page, title)
+
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(navigation).to_be_visible()
+    assert_no_horizontal_scroll(page, "navigation open")
+    shoot(page, f"{viewport}-navigation-open")
+    navigation.get_by_role("link", name="Roles").click()
+    heading(page, "Roles")
+    expect(navigation).to_be_hidden()
+
+    page.get_by_role("button", name="New role").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    audit(f"{viewport} new role")
+    assert_no_horizontal_scroll(page, "new role")
+    close_with_escape(page)
+    audit.assert_clean()
