@@ -7,41 +7,42 @@ the previous one, like an administrator's day. Screenshots go to test-artifacts/
 
 Needs: `pip install playwright` (no `playwright install`: it drives /usr/bin/chromium,
 `apt-get install chromium`). Without Chromium or a build the module is skipped, unless
-E2E_REQUIRED=1 (CI), which turns that into a failure.
+E2E_REQUIRED=1 (CI), which turns that into a failure (tests/e2e/browser.py, which the
+accessibility tests share).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.harness import ROOT, live_server
+from tests.e2e.browser import (
+    ADMIN,
+    ARTIFACTS,
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Watch,
+    console_server,
+    expect,
+    heading,
+    launch,
+    shot,
+    sign_in,
+    sync_playwright,
+)
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DIST = ROOT / "frontend" / "dist"
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-ADMIN = ("admin", "admin password 123")
 ALICE = "alice"
 ALICE_PASSWORD = "alice first password"
 ALICE_TEMPORARY = "alice temporary password"
@@ -50,48 +51,6 @@ ALICE_NEW = "alice chose this password"
 LOCKED = "lockout-target"
 LOCKED_PASSWORD = "lockout target password"
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-TIMEOUT_MS = 15_000
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("E2E_REQUIRED") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason, allow_module_level=True)
-
-
-try:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    _unavailable("the playwright package is not installed")
-if not Path(CHROMIUM).is_file():
-    _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-if not (DIST / "index.html").is_file():
-    _unavailable("frontend/dist is not built (cd frontend && npm ci && npm run build)")
-
-
-@dataclass
-class Watch:
-    """What a page did that it never should: dialogs (alert) and CSP violations."""
-
-    dialogs: list[str] = field(default_factory=list)
-    csp_violations: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-
-    def attach(self, page: Page) -> Page:
-        def on_dialog(dialog: object) -> None:
-            self.dialogs.append(getattr(dialog, "message", "?"))
-            dialog.dismiss()  # type: ignore[attr-defined]
-
-        page.on("dialog", on_dialog)
-        page.on(
-            "console",
-            lambda msg: (
-                self.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
-            ),
-        )
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.set_default_timeout(TIMEOUT_MS)
-        return page
 
 
 @dataclass
@@ -103,37 +62,10 @@ class Session:
     second: Page | None = None
 
 
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def run_cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "backend", *args],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = {
-        "DATABASE_URL": f"sqlite://{tmp / 'app.db'}",
-        "DATA_DIR": str(tmp / "data"),
-        "SECRET_KEY": "e2e-secret-key-that-is-long-enough-for-hs256",
-        "BCRYPT_ROUNDS": "4",
-        "FRONTEND_DIST": str(DIST),
-        # The lockout test must see its lockout still in force on a slow machine (default 30 s).
-        "LOGIN_BACKOFF_SECONDS": "600",
-    }
-    run_cli(env, "migrate")
-    run_cli(env, "create-admin", "--username", ADMIN[0], "--password", ADMIN[1])
-    with live_server(env, log=tmp / "server.log") as (url, _process):
+    # The lockout test must see its lockout still in force on a slow machine (default 30 s).
+    with console_server(tmp_path_factory.mktemp("e2e"), LOGIN_BACKOFF_SECONDS="600") as url:
         yield url
 
 
@@ -147,7 +79,7 @@ def playwright() -> Iterator[Playwright]:
 def session(server: str, playwright: Playwright) -> Iterator[Session]:
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    browser = launch(playwright)
     watch = Watch()
     context = browser.new_context(viewport={"width": 1366, "height": 860}, accept_downloads=True)
     admin = watch.attach(context.new_page())
@@ -160,16 +92,6 @@ def session(server: str, playwright: Playwright) -> Iterator[Session]:
 def new_page(s: Session, **context_options: object) -> tuple[BrowserContext, Page]:
     context = s.browser.new_context(viewport={"width": 1280, "height": 800}, **context_options)  # type: ignore[arg-type]
     return context, s.watch.attach(context.new_page())
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def heading(page: Page, name: str) -> None:
-    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
 
 
 def test_login_and_reload_keep_the_session_without_web_storage(session: Session) -> None:

@@ -1,18 +1,19 @@
 import "@mantine/core/styles.css";
 import "@/app/mantine-static.css";
-import { createTheme, MantineProvider } from "@mantine/core";
+import "@/app/theme.css";
+import "@/app/focus.css";
+import { MantineProvider } from "@mantine/core";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { cssVariablesResolver, theme } from "@/app/theme";
 import { getCspNonce } from "@/lib/csp-nonce";
 import { createQueryClient } from "@/lib/react-query";
 
 // Mantine's default CSS variables ship in @mantine/core/styles.css. MantineProvider
-// would also inject a (for the default theme: empty) <style> tag with the theme's
-// variables, which a CSP without 'unsafe-inline' blocks and reports, so it is turned
-// off (withCssVariables={false}). To customize colors, fonts etc., put the variables
-// in a static CSS file, or have the server send a style nonce (see src/lib/csp-nonce.ts)
-// and turn withCssVariables back on.
-const theme = createTheme({});
+// would also inject a <style> tag with the theme's own variables, which a CSP without
+// 'unsafe-inline' blocks and reports, so it is turned off (withCssVariables={false}) and
+// the theme's variables ship as a static stylesheet instead: src/app/theme.css, generated
+// from src/app/theme.ts by `npm run gen:theme` (a unit test fails when they differ).
 const styleNonce = getCspNonce();
 const getStyleNonce = styleNonce ? () => styleNonce : undefined;
 
@@ -21,6 +22,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <MantineProvider
       theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
       defaultColorScheme="auto"
       getStyleNonce={getStyleNonce}
       withCssVariables={false}

@@ -1,6 +1,7 @@
 import { Button, Group, Stack, Text } from "@mantine/core";
 import type { ReactNode } from "react";
 import { AppModal } from "@/components/app-modal";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert } from "@/components/error-alert";
 
 type ConfirmModalProps = {
@@ -38,9 +39,9 @@ export function ConfirmModal({
           <Button variant="default" onClick={onClose} data-autofocus>
             Cancel
           </Button>
-          <Button color={color} onClick={onConfirm} loading={loading}>
+          <BusyButton color={color} onClick={onConfirm} busy={loading}>
             {confirmLabel}
-          </Button>
+          </BusyButton>
         </Group>
       </Stack>
     </AppModal>

@@ -1,5 +1,11 @@
 import { Group, Text, Title } from "@mantine/core";
+import { useDocumentTitle } from "@mantine/hooks";
 import type { ReactNode } from "react";
+
+/** The window's title names the page first (WCAG 2.4.2): what a screen reader reads on arrival. */
+export function usePageTitle(title: string) {
+  useDocumentTitle(title ? `${title} · Admin console` : "Admin console");
+}
 
 export function PageHeader({
   title,
@@ -10,6 +16,7 @@ export function PageHeader({
   description?: ReactNode;
   actions?: ReactNode;
 }) {
+  usePageTitle(title);
   return (
     <Group justify="space-between" align="flex-end" mb="md" wrap="wrap">
       <div>

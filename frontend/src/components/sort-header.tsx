@@ -1,7 +1,11 @@
-import { UnstyledButton } from "@mantine/core";
+import { Table, UnstyledButton } from "@mantine/core";
 import { parseSort } from "@/lib/url-filters";
 
-/** A column header that sorts by `field` (server-side); announces the direction. */
+/**
+ * A column header that sorts by `field` (server-side). The header carries aria-sort, so a
+ * screen reader says "Username, sorted ascending" with each cell of the column, and the
+ * button inside is named by the column alone; the arrow is decoration.
+ */
 export function SortHeader({
   label,
   field,
@@ -17,16 +21,12 @@ export function SortHeader({
 }) {
   const current = parseSort(sort, fallback);
   const active = current.field === field;
-  const arrow = active ? (current.desc ? " ↓" : " ↑") : "";
   return (
-    <UnstyledButton
-      onClick={() => onSort(field)}
-      fw={600}
-      fz="sm"
-      aria-label={`Sort by ${label}${active ? (current.desc ? ", descending" : ", ascending") : ""}`}
-    >
-      {label}
-      {arrow}
-    </UnstyledButton>
+    <Table.Th aria-sort={active ? (current.desc ? "descending" : "ascending") : undefined}>
+      <UnstyledButton onClick={() => onSort(field)} fw={600} fz="sm">
+        {label}
+        {active && <span aria-hidden="true">{current.desc ? " ↓" : " ↑"}</span>}
+      </UnstyledButton>
+    </Table.Th>
   );
 }

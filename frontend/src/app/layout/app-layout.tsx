@@ -1,4 +1,5 @@
-import { Button, Group, NavLink as MantineNavLink, Menu, Text } from "@mantine/core";
+import { Burger, Button, Group, NavLink as MantineNavLink, Menu, Text } from "@mantine/core";
+import { useRef, useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import classes from "@/app/layout/app-layout.module.css";
 import { ColorSchemeToggle } from "@/components/color-scheme-toggle";
@@ -14,11 +15,16 @@ const LINKS = [
   { to: "/account", label: "My account", end: false },
 ];
 
-/** Header, navigation and the page; plain CSS grid instead of AppShell (CSP, see README). */
+/**
+ * Header, navigation and the page; plain CSS grid instead of AppShell (CSP, see README).
+ * On narrow screens (and at high zoom) the navigation collapses behind a button.
+ */
 export function AppLayout() {
   const me = useMe();
   const navigate = useNavigate();
   const logout = useLogout({ onSettled: () => navigate("/login", { replace: true }) });
+  const [navOpen, setNavOpen] = useState(false);
+  const burger = useRef<HTMLButtonElement>(null);
 
   return (
     <div className={classes.shell}>
@@ -26,7 +32,19 @@ export function AppLayout() {
         Skip to content
       </a>
       <header className={classes.header}>
-        <Text fw={700}>Admin console</Text>
+        <Group gap="xs" wrap="nowrap">
+          <Burger
+            ref={burger}
+            className={classes.burger}
+            size="sm"
+            opened={navOpen}
+            onClick={() => setNavOpen((open) => !open)}
+            aria-label="Navigation"
+            aria-expanded={navOpen}
+            aria-controls="main-nav"
+          />
+          <Text fw={700}>Admin console</Text>
+        </Group>
         <Group gap="sm">
           <ColorSchemeToggle />
           <Menu position="bottom-end">
@@ -37,16 +55,27 @@ export function AppLayout() {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Item onClick={() => navigate("/account")}>My account</Menu.Item>
-              <Menu.Item color="red" onClick={() => logout.mutate()}>
+              <Menu.Item c="red" onClick={() => logout.mutate()}>
                 Sign out
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Group>
       </header>
-      <nav className={classes.nav} aria-label="Main">
+      <nav
+        id="main-nav"
+        className={classes.nav}
+        aria-label="Main"
+        data-open={navOpen || undefined}
+        onKeyDown={(event) => {
+          if (event.key === "Escape" && navOpen) {
+            setNavOpen(false);
+            burger.current?.focus();
+          }
+        }}
+      >
         {LINKS.map((link) => (
-          <NavLink key={link.to} to={link.to} end={link.end}>
+          <NavLink key={link.to} to={link.to} end={link.end} onClick={() => setNavOpen(false)}>
             {({ isActive }) => (
               <MantineNavLink component="span" label={link.label} active={isActive} />
             )}

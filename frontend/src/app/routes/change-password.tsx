@@ -1,5 +1,6 @@
 import { Alert, Button, Center, Paper, Stack, Text, Title } from "@mantine/core";
 import { useNavigate } from "react-router";
+import { usePageTitle } from "@/components/page-header";
 import { useMe } from "@/features/auth/api/get-me";
 import { useLogout } from "@/features/auth/api/logout";
 import { ChangePasswordForm } from "@/features/auth/components/change-password-form";
@@ -10,6 +11,7 @@ export function ChangePasswordRoute() {
   const navigate = useNavigate();
   const logout = useLogout({ onSettled: () => navigate("/login", { replace: true }) });
   const forced = me.data?.password_change_required ?? false;
+  usePageTitle("Choose a new password");
 
   return (
     <Center mih="100vh" p="md">

@@ -1,6 +1,7 @@
 import { Alert, Center, Paper, Stack, Text, Title } from "@mantine/core";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { ColorSchemeToggle } from "@/components/color-scheme-toggle";
+import { usePageTitle } from "@/components/page-header";
 import { useMe } from "@/features/auth/api/get-me";
 import { LoginForm } from "@/features/auth/components/login-form";
 import { CHANGE_PASSWORD_PATH } from "@/features/auth/components/require-auth";
@@ -18,6 +19,7 @@ export function LoginRoute() {
   const state = location.state as LoginState;
   const me = useMe();
   const target = safeFrom(state?.from);
+  usePageTitle("Sign in");
 
   if (me.data) return <Navigate to={target} replace />;
 

@@ -1,7 +1,9 @@
 import { Button, Center, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
+import { usePageTitle } from "@/components/page-header";
 
 export function NotFoundRoute() {
+  usePageTitle("Page not found");
   return (
     <Center mih="100vh">
       <Stack align="center" gap="sm">

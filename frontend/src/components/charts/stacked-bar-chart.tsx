@@ -1,4 +1,4 @@
-import { Group, Text } from "@mantine/core";
+import { Group, Table, Text } from "@mantine/core";
 import classes from "@/components/charts/charts.module.css";
 
 export type Series = { key: string; label: string; className: string };
@@ -28,7 +28,9 @@ const PAD = { top: 10, right: 10, bottom: 28, left: 44 };
 
 /**
  * Stacked columns in plain SVG (no runtime <style> elements, so it works under the strict
- * CSP); every text node is React text, never markup. Each column has a <title> tooltip.
+ * CSP); every text node is React text, never markup. Each column has a <title> tooltip, and
+ * the numbers are also a table behind "Show the numbers" (for screen readers, keyboards and
+ * anyone who cannot tell the colours apart).
  */
 export function StackedBarChart({
   data,
@@ -99,7 +101,7 @@ export function StackedBarChart({
                 return (
                   <rect
                     key={s.key}
-                    className={s.className}
+                    className={`${classes.segment} ${s.className}`}
                     x={x}
                     y={top}
                     width={barW}
@@ -129,6 +131,33 @@ export function StackedBarChart({
           </Text>
         ))}
       </Group>
+      <details className={classes.numbers}>
+        <summary>Show the numbers</summary>
+        <Table.ScrollContainer minWidth={320}>
+          <Table striped verticalSpacing={2} fz="sm" aria-label={ariaLabel}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Time</Table.Th>
+                {series.map((s) => (
+                  <Table.Th key={s.key}>{s.label}</Table.Th>
+                ))}
+                <Table.Th>Total</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.map((point, i) => (
+                <Table.Tr key={point.label}>
+                  <Table.Td>{point.label}</Table.Td>
+                  {series.map((s) => (
+                    <Table.Td key={s.key}>{point.values[s.key] ?? 0}</Table.Td>
+                  ))}
+                  <Table.Td>{totals[i]}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </details>
     </div>
   );
 }

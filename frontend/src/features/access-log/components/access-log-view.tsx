@@ -1,18 +1,9 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Pagination,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Badge, Button, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
 import { TableState } from "@/components/table-state";
@@ -24,7 +15,7 @@ import {
   useExportAccessLog,
 } from "@/features/access-log/api/access-log";
 import { formatDateTime, formatMs } from "@/lib/format";
-import { isoToLocal, localToIso, pageCount, toggleSort, updateParams } from "@/lib/url-filters";
+import { isoToLocal, localToIso, toggleSort, updateParams } from "@/lib/url-filters";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -86,13 +77,13 @@ export function AccessLogView() {
         title="Access log"
         description={log.data ? `${log.data.total} requests match` : undefined}
         actions={
-          <Button
+          <BusyButton
             variant="default"
-            loading={exporter.isPending}
+            busy={exporter.isPending}
             onClick={() => exporter.mutate(accessLogFilters(params))}
           >
             Export CSV
-          </Button>
+          </BusyButton>
         }
       />
       <ErrorAlert error={exporter.error} title="Export failed" />
@@ -164,35 +155,29 @@ export function AccessLogView() {
         >
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
-                <SortHeader
-                  label="Time"
-                  field="timestamp"
-                  sort={sort}
-                  fallback={ACCESS_LOG_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Time"
+                field="timestamp"
+                sort={sort}
+                fallback={ACCESS_LOG_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>Method</Table.Th>
               <Table.Th>Path</Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Status"
-                  field="status"
-                  sort={sort}
-                  fallback={ACCESS_LOG_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Duration"
-                  field="duration_ms"
-                  sort={sort}
-                  fallback={ACCESS_LOG_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Status"
+                field="status"
+                sort={sort}
+                fallback={ACCESS_LOG_DEFAULT_SORT}
+                onSort={onSort}
+              />
+              <SortHeader
+                label="Duration"
+                field="duration_ms"
+                sort={sort}
+                fallback={ACCESS_LOG_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>User</Table.Th>
               <Table.Th>IP</Table.Th>
               <Table.Th>User agent</Table.Th>
@@ -242,14 +227,13 @@ export function AccessLogView() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {log.data && log.data.total > log.data.per_page && (
-        <Stack align="center" mt="md">
-          <Pagination
-            total={pageCount(log.data.total, log.data.per_page)}
-            value={log.data.page}
-            onChange={(page) => setParams(updateParams(params, { page }))}
-          />
-        </Stack>
+      {log.data && (
+        <ListPagination
+          total={log.data.total}
+          perPage={log.data.per_page}
+          page={log.data.page}
+          onChange={(page) => setParams(updateParams(params, { page }))}
+        />
       )}
     </>
   );

@@ -1,6 +1,8 @@
-import { Alert, Button, PasswordInput, Stack } from "@mantine/core";
+import { Alert, Stack } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
 import { useChangePassword } from "@/features/auth/api/change-password";
 import { ApiError } from "@/lib/api-client";
 
@@ -45,7 +47,7 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: () => void }) {
             shownFields={["current_password", "new_password"]}
           />
         )}
-        <PasswordInput
+        <PasswordField
           label="Current password"
           autoComplete="current-password"
           required
@@ -53,7 +55,7 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: () => void }) {
           onChange={(event) => setCurrent(event.currentTarget.value)}
           error={currentInvalid ?? fieldErrors.current_password}
         />
-        <PasswordInput
+        <PasswordField
           label="New password"
           description="At least 12 characters, not a common password, not your username."
           autoComplete="new-password"
@@ -62,7 +64,7 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: () => void }) {
           onChange={(event) => setNext(event.currentTarget.value)}
           error={fieldErrors.new_password}
         />
-        <PasswordInput
+        <PasswordField
           label="Repeat the new password"
           autoComplete="new-password"
           required
@@ -70,13 +72,13 @@ export function ChangePasswordForm({ onSuccess }: { onSuccess?: () => void }) {
           onChange={(event) => setConfirm(event.currentTarget.value)}
           error={mismatch}
         />
-        <Button
+        <BusyButton
           type="submit"
-          loading={mutation.isPending}
+          busy={mutation.isPending}
           disabled={current === "" || next === "" || confirm === "" || mismatch !== undefined}
         >
           Change password
-        </Button>
+        </BusyButton>
       </Stack>
     </form>
   );

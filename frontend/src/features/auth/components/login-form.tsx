@@ -1,5 +1,7 @@
-import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { Alert, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
+import { BusyButton } from "@/components/busy-button";
+import { PasswordField } from "@/components/password-field";
 import { type LoginResponse, useLogin } from "@/features/auth/api/login";
 import { ApiError } from "@/lib/api-client";
 
@@ -45,7 +47,7 @@ export function LoginForm({ onSuccess }: LoginFormProps) {
           onChange={(event) => setUsername(event.currentTarget.value)}
           error={fieldErrors.username}
         />
-        <PasswordInput
+        <PasswordField
           label="Password"
           name="password"
           autoComplete="current-password"
@@ -54,13 +56,13 @@ export function LoginForm({ onSuccess }: LoginFormProps) {
           onChange={(event) => setPassword(event.currentTarget.value)}
           error={fieldErrors.password}
         />
-        <Button
+        <BusyButton
           type="submit"
-          loading={loginMutation.isPending}
+          busy={loginMutation.isPending}
           disabled={username.trim() === "" || password === ""}
         >
           Sign in
-        </Button>
+        </BusyButton>
       </Stack>
     </form>
   );

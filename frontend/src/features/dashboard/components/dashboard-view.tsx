@@ -1,4 +1,5 @@
 import { Group, Paper, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useState } from "react";
 import { CardGrid } from "@/components/card-grid";
 import { RankedBars } from "@/components/charts/ranked-bars";
@@ -39,6 +40,8 @@ export function DashboardView() {
   const [query, setQuery] = useState(() => statsQuery("24h"));
   const stats = useStats(query);
   const data = stats.data;
+  // Four ranges side by side do not fit a phone (or 400% zoom): one under the other there.
+  const narrow = useMediaQuery("(max-width: 30em)");
 
   const errors = data
     ? data.series.reduce((sum, b) => sum + (b.counts["4xx"] ?? 0) + (b.counts["5xx"] ?? 0), 0)
@@ -52,6 +55,7 @@ export function DashboardView() {
         actions={
           <SegmentedControl
             aria-label="Time range"
+            orientation={narrow ? "vertical" : "horizontal"}
             value={range}
             onChange={(value) => {
               setRange(value as Range);

@@ -1,18 +1,9 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Pagination,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Alert, Button, Group, Paper, Table, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ConfirmModal } from "@/components/confirm-modal";
 import { fieldErrorsOf } from "@/components/error-alert";
+import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
 import { TableState } from "@/components/table-state";
@@ -25,7 +16,7 @@ import { useLiftLockout } from "@/features/lockouts/api/lift-lockout";
 import { ApiError } from "@/lib/api-client";
 import type { Lockout } from "@/lib/api-schemas";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { pageCount, toggleSort, updateParams } from "@/lib/url-filters";
+import { toggleSort, updateParams } from "@/lib/url-filters";
 
 export const ANY_USERNAME = "any username";
 export const ANY_ADDRESS = "any address";
@@ -169,34 +160,28 @@ export function LockoutsList() {
         <Table striped highlightOnHover aria-label="Lockouts" aria-busy={lockouts.isFetching}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
-                <SortHeader
-                  label="Username"
-                  field="username"
-                  sort={sort}
-                  fallback={LOCKOUT_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Username"
+                field="username"
+                sort={sort}
+                fallback={LOCKOUT_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>Address</Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Failures"
-                  field="failures"
-                  sort={sort}
-                  fallback={LOCKOUT_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Locked until"
-                  field="locked_until"
-                  sort={sort}
-                  fallback={LOCKOUT_DEFAULT_SORT}
-                  onSort={onSort}
-                />
-              </Table.Th>
+              <SortHeader
+                label="Failures"
+                field="failures"
+                sort={sort}
+                fallback={LOCKOUT_DEFAULT_SORT}
+                onSort={onSort}
+              />
+              <SortHeader
+                label="Locked until"
+                field="locked_until"
+                sort={sort}
+                fallback={LOCKOUT_DEFAULT_SORT}
+                onSort={onSort}
+              />
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -245,15 +230,13 @@ export function LockoutsList() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {lockouts.data && lockouts.data.total > lockouts.data.per_page && (
-        <Stack align="center" mt="md">
-          <Pagination
-            total={pageCount(lockouts.data.total, lockouts.data.per_page)}
-            value={lockouts.data.page}
-            onChange={(page) => setParams(updateParams(params, { page }))}
-            aria-label="Pages"
-          />
-        </Stack>
+      {lockouts.data && (
+        <ListPagination
+          total={lockouts.data.total}
+          perPage={lockouts.data.per_page}
+          page={lockouts.data.page}
+          onChange={(page) => setParams(updateParams(params, { page }))}
+        />
       )}
       <ConfirmModal
         opened={lifting !== null}

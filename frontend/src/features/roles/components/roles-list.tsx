@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Stack, Table, Text, Textarea, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { AppModal } from "@/components/app-modal";
+import { BusyButton } from "@/components/busy-button";
 import { ConfirmModal } from "@/components/confirm-modal";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
@@ -158,9 +159,9 @@ function CreateRoleModal({ opened, onClose }: { opened: boolean; onClose: () => 
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" loading={mutation.isPending}>
+            <BusyButton type="submit" busy={mutation.isPending}>
               Create role
-            </Button>
+            </BusyButton>
           </Group>
         </Stack>
       </form>
@@ -194,9 +195,9 @@ function EditRoleForm({ role, onClose }: { role: Role; onClose: () => void }) {
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" loading={mutation.isPending}>
+          <BusyButton type="submit" busy={mutation.isPending}>
             Save
-          </Button>
+          </BusyButton>
         </Group>
       </Stack>
     </form>

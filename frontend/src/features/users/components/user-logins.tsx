@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Paper, Stack, Text } from "@mantine/core";
 import { useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { ConfirmModal } from "@/components/confirm-modal";
 import { ErrorAlert } from "@/components/error-alert";
 import { PageHeader } from "@/components/page-header";
@@ -63,15 +64,15 @@ export function UserLogins({ userId }: { userId: number }) {
         error={tokens.error}
         actions={(token) =>
           token.state === "active" || token.state === "blocked" ? (
-            <Button
+            <BusyButton
               size="xs"
               variant={token.blocked ? "default" : "light"}
               color={token.blocked ? undefined : "red"}
-              loading={setBlocked.isPending && setBlocked.variables?.id === token.id}
+              busy={setBlocked.isPending && setBlocked.variables?.id === token.id}
               onClick={() => setBlocked.mutate({ id: token.id, blocked: !token.blocked })}
             >
               {token.blocked ? "Unblock" : "Block"}
-            </Button>
+            </BusyButton>
           ) : null
         }
       />

@@ -1,16 +1,9 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  MultiSelect,
-  PasswordInput,
-  Stack,
-  Switch,
-  TextInput,
-} from "@mantine/core";
+import { Button, Checkbox, Group, MultiSelect, Stack, Switch, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { AppModal } from "@/components/app-modal";
+import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { PasswordField } from "@/components/password-field";
 import { useCreateUser, useResetPassword, useUpdateUser } from "@/features/users/api/users";
 import type { User } from "@/lib/api-schemas";
 
@@ -76,7 +69,7 @@ export function CreateUserModal({
             onChange={(e) => setUsername(e.currentTarget.value)}
             error={errors.username}
           />
-          <PasswordInput
+          <PasswordField
             label="Temporary password"
             required
             autoComplete="new-password"
@@ -107,9 +100,9 @@ export function CreateUserModal({
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" loading={mutation.isPending}>
+            <BusyButton type="submit" busy={mutation.isPending}>
               Create user
-            </Button>
+            </BusyButton>
           </Group>
         </Stack>
       </form>
@@ -185,9 +178,9 @@ function EditUserForm({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" loading={mutation.isPending}>
+          <BusyButton type="submit" busy={mutation.isPending}>
             Save
-          </Button>
+          </BusyButton>
         </Group>
       </Stack>
     </form>
@@ -225,7 +218,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
       <form onSubmit={submit} noValidate aria-label="Reset password">
         <Stack gap="sm">
           <ErrorAlert error={mutation.error} title="Could not reset" shownFields={["password"]} />
-          <PasswordInput
+          <PasswordField
             label="New password"
             required
             data-autofocus
@@ -243,9 +236,9 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" color="orange" loading={mutation.isPending}>
+            <BusyButton type="submit" color="orange" busy={mutation.isPending}>
               Reset password
-            </Button>
+            </BusyButton>
           </Group>
         </Stack>
       </form>

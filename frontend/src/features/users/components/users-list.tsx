@@ -1,20 +1,9 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Menu,
-  Pagination,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Badge, Button, Group, Menu, Paper, Select, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ConfirmModal } from "@/components/confirm-modal";
+import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
 import { TableState } from "@/components/table-state";
@@ -32,7 +21,7 @@ import {
 } from "@/features/users/components/user-modals";
 import type { User } from "@/lib/api-schemas";
 import { formatDateTime } from "@/lib/format";
-import { pageCount, toggleSort, updateParams } from "@/lib/url-filters";
+import { toggleSort, updateParams } from "@/lib/url-filters";
 
 type RoleOption = { value: string; label: string };
 
@@ -104,41 +93,35 @@ export function UsersList({
         <Table striped highlightOnHover aria-label="Users" aria-busy={users.isFetching}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>
-                <SortHeader
-                  label="Username"
-                  field="username"
-                  sort={query.sort ?? undefined}
-                  fallback={USER_DEFAULT_SORT}
-                  onSort={(field) =>
-                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
-                  }
-                />
-              </Table.Th>
+              <SortHeader
+                label="Username"
+                field="username"
+                sort={query.sort ?? undefined}
+                fallback={USER_DEFAULT_SORT}
+                onSort={(field) =>
+                  change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                }
+              />
               <Table.Th>Roles</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Created"
-                  field="created_at"
-                  sort={query.sort ?? undefined}
-                  fallback={USER_DEFAULT_SORT}
-                  onSort={(field) =>
-                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
-                  }
-                />
-              </Table.Th>
-              <Table.Th>
-                <SortHeader
-                  label="Last login"
-                  field="last_login_at"
-                  sort={query.sort ?? undefined}
-                  fallback={USER_DEFAULT_SORT}
-                  onSort={(field) =>
-                    change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
-                  }
-                />
-              </Table.Th>
+              <SortHeader
+                label="Created"
+                field="created_at"
+                sort={query.sort ?? undefined}
+                fallback={USER_DEFAULT_SORT}
+                onSort={(field) =>
+                  change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                }
+              />
+              <SortHeader
+                label="Last login"
+                field="last_login_at"
+                sort={query.sort ?? undefined}
+                fallback={USER_DEFAULT_SORT}
+                onSort={(field) =>
+                  change({ sort: toggleSort(query.sort ?? undefined, USER_DEFAULT_SORT, field) })
+                }
+              />
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -215,7 +198,7 @@ export function UsersList({
                       </Menu.Item>
                       <Menu.Divider />
                       <Menu.Item
-                        color="red"
+                        c="red"
                         onClick={() => {
                           deleteUser.reset();
                           setDeleting(user);
@@ -232,15 +215,13 @@ export function UsersList({
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {users.data && users.data.total > users.data.per_page && (
-        <Stack align="center" mt="md">
-          <Pagination
-            total={pageCount(users.data.total, users.data.per_page)}
-            value={users.data.page}
-            onChange={(page) => change({ page })}
-            aria-label="Pages"
-          />
-        </Stack>
+      {users.data && (
+        <ListPagination
+          total={users.data.total}
+          perPage={users.data.per_page}
+          page={users.data.page}
+          onChange={(page) => change({ page })}
+        />
       )}
       <CreateUserModal
         opened={creating}
