@@ -5,6 +5,7 @@ from __future__ import annotations
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import json_response, query, returns
 from backend.app_types import AppRequest
 from backend.audit import queries
@@ -17,7 +18,6 @@ from backend.audit.schemas import (
     StatsQuery,
 )
 from backend.auth.decorators import require_roles
-from backend.auth.service import utcnow
 from backend.errors import ValidationFailed
 from backend.pagination import page_of
 
@@ -60,7 +60,7 @@ async def export_access_log(request: AppRequest, query: AccessLogFilters) -> Non
 @returns(200, Stats)
 async def access_log_stats(request: AppRequest, query: StatsQuery) -> HTTPResponse:
     """Requests over time by status class, top users and paths, latency percentiles."""
-    since, until = queries.default_window(query.since, query.until, utcnow())
+    since, until = queries.default_window(query.since, query.until, clock.utcnow())
     if since >= until:
         raise ValidationFailed(
             "`since` must be before `until`",

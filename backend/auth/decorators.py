@@ -18,6 +18,7 @@ from typing import Any
 
 from sanic import HTTPResponse
 
+from backend import clock
 from backend.api import Handler, Problem, carry_operation
 from backend.app_types import AppRequest
 from backend.auth import service
@@ -51,7 +52,7 @@ async def resolve_principal(request: AppRequest) -> Principal:
     if token is None:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <access token>'")
     principal = await service.authenticate(
-        access_token=token, tokens=request.app.ctx.tokens, client=client_of(request), now=service.utcnow()
+        access_token=token, tokens=request.app.ctx.tokens, client=client_of(request), now=clock.utcnow()
     )
     request.ctx.caller = principal
     return principal

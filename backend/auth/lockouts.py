@@ -5,10 +5,11 @@ from __future__ import annotations
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Problem, json_response, no_content, query, returns
 from backend.app_types import AppRequest
 from backend.audit.events import record_event
-from backend.auth import service, throttle
+from backend.auth import throttle
 from backend.auth.decorators import require_roles
 from backend.auth.models import LoginThrottle
 from backend.auth.schemas import LockoutPage, LockoutQuery, LockoutRead
@@ -42,7 +43,7 @@ def lockout_read(bucket: LoginThrottle) -> LockoutRead:
 @returns(200, LockoutPage)
 async def list_lockouts(request: AppRequest, query: LockoutQuery) -> HTTPResponse:
     """Usernames and addresses that may not log in now, the longest lockout first."""
-    locked = throttle.lockouts(now=service.utcnow(), username=query.username, ip=query.ip)
+    locked = throttle.lockouts(now=clock.utcnow(), username=query.username, ip=query.ip)
     items, total = await paginate(
         locked, query, allowed_sort=LOCKOUT_SORT, default_sort=["-locked_until", "id"]
     )

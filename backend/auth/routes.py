@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
 from backend.app_types import AppRequest
 from backend.audit.events import record_event
@@ -55,7 +56,7 @@ async def login_recorded(request: AppRequest, *, username: str, password: str) -
             hasher=request.app.ctx.hasher,
             tokens=request.app.ctx.tokens,
             policy=request.app.ctx.throttle,
-            now=service.utcnow(),
+            now=clock.utcnow(),
         )
     except service.BadCredentials as error:
         if error.addresses_guessing >= GUESSED_FROM_ADDRESSES:
@@ -146,7 +147,7 @@ async def refresh(request: AppRequest) -> HTTPResponse:
         refresh_token=token,
         tokens=request.app.ctx.tokens,
         client=client_of(request),
-        now=service.utcnow(),
+        now=clock.utcnow(),
         reuse_grace=timedelta(seconds=request.app.ctx.settings.refresh_reuse_grace_seconds),
     )
     return session_response(request, session, use_cookie=from_cookie)
@@ -206,7 +207,7 @@ async def change_password(request: AppRequest, body: PasswordChange) -> HTTPResp
         hasher=request.app.ctx.hasher,
         policy=request.app.ctx.throttle,
         min_length=settings.password_min_length,
-        now=service.utcnow(),
+        now=clock.utcnow(),
     )
     return no_content()
 
@@ -236,7 +237,7 @@ def token_read(token: Token, *, now: datetime, current: uuid.UUID | None = None)
 
 
 async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | None = None) -> TokenPage:
-    now = service.utcnow()
+    now = clock.utcnow()
     items, total = await paginate(
         Token.filter(user_id=user_id), params, allowed_sort=TOKEN_SORT, default_sort=["-created_at"]
     )

@@ -22,6 +22,7 @@ from sanic import Blueprint, HTTPResponse
 from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
 from backend.app_types import AppRequest
 from backend.auth import service as auth_service
@@ -146,7 +147,7 @@ async def legacy_refresh(request: AppRequest) -> HTTPResponse:
     """A new access token for a refresh token, which stays the same (Flask template)."""
     claims = await refresh_claims(request)
     login = await Token.get_or_none(id=claims.login_id).select_related("user")
-    now = auth_service.utcnow()
+    now = clock.utcnow()
     if (
         login is None
         or login.refresh_jti != claims.jti

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.app_types import AppRequest
 from backend.audit.events import record_event
@@ -201,7 +202,7 @@ async def update_token(request: AppRequest, token_id: uuid.UUID, body: TokenUpda
     await token.save(update_fields=["blocked"])
     action = "token.block" if body.blocked else "token.unblock"
     record_event(request, action, **target(token.user), token_id=str(token.id))
-    return json_response(token_read(token, now=auth_service.utcnow()))
+    return json_response(token_read(token, now=clock.utcnow()))
 
 
 def role_read(role: Role) -> RoleRead:
