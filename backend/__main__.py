@@ -20,9 +20,9 @@ from sanic import Sanic
 from sanic.worker.loader import AppLoader
 from tortoise import Tortoise
 
+from backend import clock
 from backend.app import create_app
 from backend.auth.passwords import PasswordHasher
-from backend.auth.service import utcnow
 from backend.config import Settings, load_settings
 from backend.db import tortoise_config
 from backend.docs import build_document
@@ -129,7 +129,7 @@ async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _purge(settings: Settings, args: argparse.Namespace) -> int:
-    report = await purge_all(settings, now=utcnow())
+    report = await purge_all(settings, now=clock.utcnow())
     print(
         f"Purged {report.tokens} token(s), {report.login_throttles} login throttling bucket(s), "
         f"{report.access_log} access-log row(s), {report.idempotency_keys} idempotency key(s)"

@@ -4,7 +4,7 @@
     @require_roles("admin")
     @body(UserCreate)
     @returns(201, UserRead)
-    async def create_user(request: Request, body: UserCreate) -> HTTPResponse: ...
+    async def create_user(request: AppRequest, body: UserCreate) -> HTTPResponse: ...
 
 `body` and `query` validate with pydantic and hand the handler a model; failures are
 422 problems that name the field (`loc`), never echo the rejected value. The same
@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
 from pydantic_core import ErrorDetails
-from sanic import HTTPResponse, Request
+from sanic import HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 from sanic_ext.extensions.openapi.definitions import Parameter
 
+from backend.app_types import AppRequest
 from backend.docs import RawSchema, media, operations
 from backend.errors import MalformedRequest, UnsupportedMediaType, ValidationFailed
 
@@ -130,7 +131,7 @@ JsonInteger = BeforeValidator(_json_integer)
 IsoText = BeforeValidator(_iso_text)
 
 
-def parse_body(request: Request, model: type[M]) -> M:
+def parse_body(request: AppRequest, model: type[M]) -> M:
     content_type = request.headers.get("content-type", "")
     if not _JSON_CONTENT_TYPE.match(content_type):
         raise UnsupportedMediaType("The request body must be JSON (Content-Type: application/json)")
@@ -151,7 +152,7 @@ def parse_body(request: Request, model: type[M]) -> M:
         raise out_of_range("body") from None
 
 
-def parse_query(request: Request, model: type[M]) -> M:
+def parse_query(request: AppRequest, model: type[M]) -> M:
     # A blank value (`?until=`) is a value, and is validated: not a date, so 422 rather than ignored.
     args = request.get_args(keep_blank_values=True)
     values: dict[str, Any] = {}
@@ -186,7 +187,7 @@ def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
+        async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
             return await handler(request, *args, body=parse_body(request, model), **kwargs)
 
         carry_operation(handler, wrapper)
@@ -208,7 +209,7 @@ def query(model: type[QueryModel], *, sort: Collection[str] | None = None) -> Ca
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
+        async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
             return await handler(request, *args, query=parse_query(request, model), **kwargs)
 
         carry_operation(handler, wrapper)

@@ -8,9 +8,10 @@ import orjson
 from sanic import Blueprint, Sanic
 
 from backend import health
-from backend.app_types import App
+from backend.app_types import App, AppContext, AppRequest
 from backend.audit.middleware import register_access_log
 from backend.auth.passwords import PasswordHasher
+from backend.auth.throttle import ThrottlePolicy
 from backend.auth.tokens import TokenService
 from backend.config import Settings, load_settings
 from backend.cors import register_cors
@@ -21,7 +22,7 @@ from backend.errors import ProblemErrorHandler
 from backend.jobs.scheduler import register_scheduler
 from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
-from backend.middleware import register_middleware
+from backend.middleware import register_middleware, use_in_order
 from backend.paths import register_path_types
 from backend.sanic_fixes import answer_unparsable_urls
 from backend.spa import register_spa
@@ -43,7 +44,21 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     settings = settings or load_settings()
     configure_logging(settings)
     answer_unparsable_urls()
-    app = Sanic(name, dumps=dumps, error_handler=ProblemErrorHandler())
+    context = AppContext(
+        settings=settings,
+        tokens=TokenService(
+            settings.secret_key, access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl
+        ),
+        hasher=PasswordHasher(settings.bcrypt_rounds),
+        throttle=ThrottlePolicy.from_settings(settings),
+    )
+    app: App = Sanic(
+        name,
+        ctx=context,
+        request_class=AppRequest,  # type: ignore[arg-type]  # Sanic's stub wants its default context
+        dumps=dumps,
+        error_handler=ProblemErrorHandler(),
+    )
     app.config.update(
         {
             "REQUEST_MAX_SIZE": settings.max_body_bytes,
@@ -53,18 +68,21 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
             "GRACEFUL_SHUTDOWN_TIMEOUT": settings.shutdown_timeout_seconds,
         }
     )
-    app.ctx.settings = settings
-    app.ctx.tokens = TokenService(
-        settings.secret_key, access_ttl=settings.access_token_ttl, refresh_ttl=settings.refresh_token_ttl
-    )
-    app.ctx.hasher = PasswordHasher(settings.bcrypt_rounds)
 
     register_path_types(app)
     register_docs(app)
     register_database(app, settings)
-    register_middleware(app, settings)
-    register_cors(app, settings)
-    register_access_log(app, settings)
+    headers = register_middleware(app, settings)
+    cors = register_cors(app, settings)
+    access_log = register_access_log(app, settings)
+    use_in_order(
+        app,
+        # The request id first: everything after it may name the request.
+        on_request=[headers.on_request, access_log.on_request, cors.on_request],
+        # The access log last, so that its row has the final status, and a 503 in place of a
+        # response whose row could not be written keeps the headers set before it.
+        on_response=[cors.on_response, headers.on_response, access_log.on_response],
+    )
     register_scheduler(app, settings)
     register_watchdog(app)
 

@@ -1,6 +1,61 @@
-from types import SimpleNamespace
+"""The application's and each request's context, typed, so that mypy checks every `ctx` use.
 
-from sanic import Sanic
+`create_app` builds the `AppContext` once; Sanic makes a `RequestContext` for each request of an
+`AppRequest`. Handlers and middleware take `request: AppRequest`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.sharedctypes import Synchronized
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from sanic import Request, Sanic
 from sanic.config import Config
 
-App = Sanic[Config, SimpleNamespace]
+if TYPE_CHECKING:
+    from backend.audit.writer import AccessLogWriter
+    from backend.auth.passwords import PasswordHasher
+    from backend.auth.service import Principal
+    from backend.auth.throttle import ThrottlePolicy
+    from backend.auth.tokens import TokenService
+    from backend.config import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    tokens: TokenService
+    hasher: PasswordHasher
+    throttle: ThrottlePolicy
+    access_log: AccessLogWriter | None = None  # set when the server starts, unless ACCESS_LOG_MODE=off
+    watchdog_gave_up: Synchronized[int] | None = None  # the main process's flag (backend/watchdog.py)
+
+
+class RequestContext(SimpleNamespace):  # Sanic wants a SimpleNamespace
+    request_id: str
+    caller: Principal | None  # set by require_roles and require_user
+    event: dict[str, Any] | None  # what an admin action did (backend/audit/events.py)
+    started: float  # time.perf_counter() when the request arrived
+    started_at: datetime | None
+
+    def __init__(self) -> None:
+        super().__init__(request_id="", caller=None, event=None, started=0.0, started_at=None)
+
+    @property
+    def principal(self) -> Principal:
+        """The caller, in a handler behind a role check (which is every handler that asks)."""
+        if self.caller is None:
+            raise RuntimeError("no caller: the handler has no require_roles or require_user")
+        return self.caller
+
+
+App = Sanic[Config, AppContext]
+
+
+class AppRequest(Request[App, RequestContext]):
+    @staticmethod
+    def make_context() -> RequestContext:
+        return RequestContext()

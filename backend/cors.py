@@ -11,12 +11,13 @@ origin is served as usual, without CORS headers, so the browser keeps the respon
 
 from __future__ import annotations
 
-from sanic import HTTPResponse, Request
+from sanic import HTTPResponse
 from sanic.response import BaseHTTPResponse
 
-from backend.app_types import App
+from backend.app_types import App, AppRequest
 from backend.config import Settings
 from backend.errors import problem
+from backend.middleware import Middleware
 
 SCOPE = "/api/"
 ALLOW_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -29,7 +30,7 @@ _METHODS = frozenset(ALLOW_METHODS)
 _HEADERS = frozenset(name.lower() for name in ALLOW_HEADERS)
 
 
-def is_preflight(request: Request) -> bool:
+def is_preflight(request: AppRequest) -> bool:
     return (
         request.method == "OPTIONS"
         and "origin" in request.headers
@@ -37,12 +38,12 @@ def is_preflight(request: Request) -> bool:
     )
 
 
-def requested_headers(request: Request) -> set[str]:
+def requested_headers(request: AppRequest) -> set[str]:
     listed = ",".join(request.headers.getall("access-control-request-headers", []))
     return {name.strip().lower() for name in listed.split(",") if name.strip()}
 
 
-def preflight_refusal(request: Request, origins: frozenset[str]) -> str | None:
+def preflight_refusal(request: AppRequest, origins: frozenset[str]) -> str | None:
     """Why this preflight is refused, or None when it is allowed."""
     if request.headers["origin"] not in origins:
         return "This origin may not call the API from a browser"
@@ -60,17 +61,15 @@ def add_vary(response: BaseHTTPResponse, names: tuple[str, ...]) -> None:
     response.headers["Vary"] = ", ".join(merged)
 
 
-def register_cors(app: App, settings: Settings) -> None:
+def register_cors(app: App, settings: Settings) -> Middleware:
     """Answer preflights and mark responses for the listed origins; with none, preflights are refused."""
     origins = frozenset(settings.cors_origins)
 
-    async def answer_preflight(request: Request) -> HTTPResponse | None:
+    async def answer_preflight(request: AppRequest) -> HTTPResponse | None:
         if not (request.path.startswith(SCOPE) and is_preflight(request)):
             return None
         if reason := preflight_refusal(request, origins):
-            return problem(
-                403, reason, code="cors_not_allowed", request_id=getattr(request.ctx, "request_id", None)
-            )
+            return problem(403, reason, code="cors_not_allowed", request_id=request.ctx.request_id or None)
         return HTTPResponse(
             status=204,
             headers={
@@ -81,7 +80,7 @@ def register_cors(app: App, settings: Settings) -> None:
             },
         )
 
-    async def mark_response(request: Request, response: BaseHTTPResponse) -> None:
+    async def mark_response(request: AppRequest, response: BaseHTTPResponse) -> None:
         if not request.path.startswith(SCOPE):
             return
         if is_preflight(request):
@@ -93,7 +92,5 @@ def register_cors(app: App, settings: Settings) -> None:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSE_HEADERS)
 
-    # After the request id (100) and the access log's clock (90), so preflights are logged like any request.
-    app.register_middleware(answer_preflight, "request", priority=80)
-    if origins:  # without CORS, responses do not depend on the Origin header
-        app.register_middleware(mark_response, "response", priority=90)
+    # Without CORS, responses do not depend on the Origin header.
+    return Middleware(on_request=answer_preflight, on_response=mark_response if origins else None)

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic.response import html, json
 from sanic_ext import Extend
 from sanic_ext.extensions.openapi import openapi
@@ -20,7 +20,7 @@ from sanic_ext.extensions.openapi.builders import OperationStore, SpecificationB
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 from sanic_ext.extensions.openapi.types import Schema
 
-from backend.app_types import App
+from backend.app_types import App, AppRequest
 
 DOCUMENT_URL = "/api/v1/openapi.json"
 DOCS_URL = "/api/v1/docs"
@@ -204,13 +204,13 @@ def register_docs(app: App) -> None:
 
     @bp.get(DOCUMENT_URL)
     @openapi.exclude()
-    async def serve_document(request: Request) -> HTTPResponse:
+    async def serve_document(request: AppRequest) -> HTTPResponse:
         """The OpenAPI document: public, no token needed."""
         return json(openapi_document(request.app))
 
     @bp.get(DOCS_URL)
     @openapi.exclude()
-    async def docs_page(request: Request) -> HTTPResponse:
+    async def docs_page(request: AppRequest) -> HTTPResponse:
         return html(swagger_page())
 
     app.blueprint(bp)

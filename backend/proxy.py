@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
-from sanic import Request
+from backend.app_types import AppRequest
 
 Network = IPv4Network | IPv6Network
 _FORWARDED_FOR = re.compile(r'for="?\[?([^\]";,]+)\]?(?::\d+)?"?', re.IGNORECASE)
@@ -25,11 +25,11 @@ def is_trusted(address: str, trusted: Sequence[Network]) -> bool:
     return ip is not None and any(ip in network for network in trusted)
 
 
-def peer_address(request: Request) -> str:
+def peer_address(request: AppRequest) -> str:
     return request.ip or ""
 
 
-def forwarded_chain(request: Request) -> list[str]:
+def forwarded_chain(request: AppRequest) -> list[str]:
     """Hops named by the proxy headers, client first (`Forwarded` wins over `X-Forwarded-For`)."""
     if forwarded := request.headers.getall("forwarded", []):
         return [match.group(1) for header in forwarded for match in _FORWARDED_FOR.finditer(header)]
@@ -42,7 +42,7 @@ def forwarded_chain(request: Request) -> list[str]:
     return [envoy] if envoy else []
 
 
-def client_ip(request: Request, trusted: Sequence[Network]) -> str:
+def client_ip(request: AppRequest, trusted: Sequence[Network]) -> str:
     """The peer, unless it is a trusted proxy: then the right-most hop that is not trusted."""
     address = peer_address(request)
     if not trusted or not is_trusted(address, trusted):
@@ -56,7 +56,7 @@ def client_ip(request: Request, trusted: Sequence[Network]) -> str:
     return address
 
 
-def request_id(request: Request, trusted: Sequence[Network], generate: str) -> str:
+def request_id(request: AppRequest, trusted: Sequence[Network], generate: str) -> str:
     """A trusted proxy's X-Request-ID when well-formed, else the generated one."""
     sent = request.headers.get("x-request-id", "")
     if sent and trusted and is_trusted(peer_address(request), trusted) and _REQUEST_ID.match(sent):
@@ -64,7 +64,7 @@ def request_id(request: Request, trusted: Sequence[Network], generate: str) -> s
     return generate
 
 
-def header_text(request: Request, name: str) -> str:
+def header_text(request: AppRequest, name: str) -> str:
     """A header as text that can be stored: bytes that are not UTF-8, which Sanic keeps as lone
     surrogates that no database driver encodes, become U+FFFD."""
     value = request.headers.get(name, "")

@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic.models.handler_types import RouteHandler
 from sanic.response import file
 from sanic_ext.extensions.openapi import openapi
 
-from backend.app_types import App
+from backend.app_types import App, AppRequest
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -71,7 +71,7 @@ def register_spa(app: App, dist: Path) -> None:
     bp = Blueprint("spa")
 
     @openapi.exclude()
-    async def page(request: Request, path: str = "") -> HTTPResponse:
+    async def page(request: AppRequest, path: str = "") -> HTTPResponse:
         return await file(
             index,
             headers={"cache-control": "no-cache", "content-security-policy": CONTENT_SECURITY_POLICY},
@@ -88,7 +88,7 @@ def register_spa(app: App, dist: Path) -> None:
 def built_file(path: Path, url_path: str) -> RouteHandler:
     cache = IMMUTABLE if url_path.startswith("assets/") else "no-cache"
 
-    async def serve(request: Request) -> HTTPResponse:
+    async def serve(request: AppRequest) -> HTTPResponse:
         return await file(path, headers={"cache-control": cache})
 
     openapi.exclude()(serve)

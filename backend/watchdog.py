@@ -99,5 +99,5 @@ def register_watchdog(app: App) -> None:
 
 def gave_up(app: App) -> bool:
     """After `Sanic.serve` returns: whether the watchdog stopped the server over a crash loop."""
-    flag = getattr(app.ctx, "watchdog_gave_up", None)
+    flag = app.ctx.watchdog_gave_up
     return flag is not None and bool(flag.value)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from backend.auth.models import Token
 from backend.auth.passwords import PasswordHasher
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.users import service as users
 from backend.users.models import User
 

@@ -13,7 +13,7 @@ import pytest
 from sanic import Sanic
 
 from backend.auth.models import Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.config import Settings
 from examples.client import ApiClient
 from tests.factories import DEFAULT_PASSWORD, make_user

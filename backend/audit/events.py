@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sanic import Request
+from backend.app_types import AppRequest
 
 
-def record_event(request: Request, action: str, **details: Any) -> None:
+def record_event(request: AppRequest, action: str, **details: Any) -> None:
     """Note `action` (e.g. `user.delete`) and what it acted on; the access-log row carries it."""
     request.ctx.event = {"action": action, **details}
 
 
-def event_of(request: Request) -> dict[str, Any] | None:
-    event: dict[str, Any] | None = getattr(request.ctx, "event", None)
-    return event
+def event_of(request: AppRequest) -> dict[str, Any] | None:
+    return request.ctx.event

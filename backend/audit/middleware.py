@@ -13,15 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from sanic import HTTPResponse, Request
+from sanic import HTTPResponse
 from sanic.response import BaseHTTPResponse
 
-from backend.app_types import App
+from backend.app_types import App, AppRequest
 from backend.audit.events import event_of
 from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
 from backend.config import Settings
 from backend.errors import problem
-from backend.middleware import protective_headers
+from backend.middleware import Middleware, protective_headers
 from backend.proxy import Network, client_ip, header_text
 from backend.sanic_fixes import run_once
 
@@ -47,12 +47,12 @@ def redact_query(query: str) -> str:
 
 
 def access_row(
-    request: Request, status: int, *, trusted: Sequence[Network], started: float, now: datetime
+    request: AppRequest, status: int, *, trusted: Sequence[Network], started: float, now: datetime
 ) -> dict[str, Any]:
-    principal = getattr(request.ctx, "principal", None)
+    principal = request.ctx.caller
     return {
         "timestamp": now,
-        "request_id": getattr(request.ctx, "request_id", "")[:128],
+        "request_id": request.ctx.request_id[:128],
         "method": request.method[:16],
         "path": request.path[:MAX_PATH],
         "query": redact_query(request.query_string)[:MAX_QUERY],
@@ -66,7 +66,7 @@ def access_row(
     }
 
 
-def register_access_log(app: App, settings: Settings) -> None:
+def register_access_log(app: App, settings: Settings) -> Middleware:
     writer = AccessLogWriter(mode=settings.access_log_mode)
     app.ctx.access_log = writer
     trusted = settings.trusted_proxies
@@ -81,18 +81,19 @@ def register_access_log(app: App, settings: Settings) -> None:
     async def flush_writer(app: App) -> None:
         await writer.close()
 
-    async def start_clock(request: Request) -> None:
+    def start_clock(request: AppRequest) -> None:
         request.ctx.started = time.perf_counter()
         request.ctx.started_at = datetime.now(UTC)
 
-    async def log_request(request: Request, response: BaseHTTPResponse) -> HTTPResponse | None:
+    async def log_request(request: AppRequest, response: BaseHTTPResponse) -> HTTPResponse | None:
         if excluded and request.path.startswith(excluded):
             return None
-        started = getattr(request.ctx, "started", None)
-        if started is None:  # failed before the request middleware ran (e.g. no route)
-            started, request.ctx.started_at = time.perf_counter(), datetime.now(UTC)
-        now = request.ctx.started_at
-        row = access_row(request, response.status, trusted=trusted, started=started, now=now)
+        if request.ctx.started_at is None:  # failed before the request middleware ran (no route)
+            start_clock(request)
+        assert request.ctx.started_at is not None
+        row = access_row(
+            request, response.status, trusted=trusted, started=request.ctx.started, now=request.ctx.started_at
+        )
         try:
             await writer.write(row)
         except AccessLogUnavailable:
@@ -102,12 +103,9 @@ def register_access_log(app: App, settings: Settings) -> None:
                 503,
                 "The request could not be recorded in the access log; try again shortly",
                 code="access_log_unavailable",
-                request_id=getattr(request.ctx, "request_id", None),
+                request_id=request.ctx.request_id,
                 headers={**protective_headers(response), "Retry-After": "1"},
             )
         return None
 
-    app.register_middleware(start_clock, "request", priority=90)
-    # Sanic runs response middleware from the lowest priority to the highest: this one goes last,
-    # so the row sees the final status and a 503 in its place keeps the headers set before it.
-    app.register_middleware(log_request, "response", priority=1000)
+    return Middleware(on_request=start_clock, on_response=log_request)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import json_response, query, returns
+from backend.app_types import AppRequest
 from backend.audit import queries
 from backend.audit.schemas import (
     AccessLogFilters,
@@ -16,7 +18,6 @@ from backend.audit.schemas import (
     StatsQuery,
 )
 from backend.auth.decorators import require_roles
-from backend.auth.service import utcnow
 from backend.errors import ValidationFailed
 from backend.pagination import page_of
 
@@ -29,7 +30,7 @@ MAX_STATS_BUCKETS = 2000
 @openapi.tag("access-log")
 @query(AccessLogQuery, sort=queries.ACCESS_LOG_SORT)
 @returns(200, AccessLogPage)
-async def list_access_log(request: Request, query: AccessLogQuery) -> HTTPResponse:
+async def list_access_log(request: AppRequest, query: AccessLogQuery) -> HTTPResponse:
     """Requests, newest first; filter by user, method, status (`404` or `4xx`), path prefix, IP, time."""
     page, total = await queries.page(query)
     items = [AccessLogRead.model_validate(row) for row in page]
@@ -41,7 +42,7 @@ async def list_access_log(request: Request, query: AccessLogQuery) -> HTTPRespon
 @openapi.tag("access-log")
 @openapi.response(200, {"text/csv": {"schema": {"type": "string"}}}, "CSV, oldest first, every matching row")
 @query(AccessLogFilters)
-async def export_access_log(request: Request, query: AccessLogFilters) -> None:
+async def export_access_log(request: AppRequest, query: AccessLogFilters) -> None:
     """The matching rows as CSV, streamed: any number of rows in constant memory."""
     response: HTTPResponse = await request.respond(
         content_type="text/csv; charset=utf-8",
@@ -57,9 +58,9 @@ async def export_access_log(request: Request, query: AccessLogFilters) -> None:
 @openapi.tag("access-log")
 @query(StatsQuery)
 @returns(200, Stats)
-async def access_log_stats(request: Request, query: StatsQuery) -> HTTPResponse:
+async def access_log_stats(request: AppRequest, query: StatsQuery) -> HTTPResponse:
     """Requests over time by status class, top users and paths, latency percentiles."""
-    since, until = queries.default_window(query.since, query.until, utcnow())
+    since, until = queries.default_window(query.since, query.until, clock.utcnow())
     if since >= until:
         raise ValidationFailed(
             "`since` must be before `until`",

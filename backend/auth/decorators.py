@@ -3,7 +3,7 @@ that needs a caller.
 
     @bp.get("/")
     @require_roles("admin")
-    async def list_users(request: Request) -> HTTPResponse: ...
+    async def list_users(request: AppRequest) -> HTTPResponse: ...
 
 The caller must hold every role named. The check costs one database round trip, which
 loads the login, the user and their roles together; nothing is cached per process, so a
@@ -16,9 +16,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from sanic import HTTPResponse, Request
+from sanic import HTTPResponse
 
+from backend import clock
 from backend.api import Handler, Problem, carry_operation
+from backend.app_types import AppRequest
 from backend.auth import service
 from backend.auth.service import Client, Principal
 from backend.docs import media, operations
@@ -26,7 +28,7 @@ from backend.errors import PROBLEM_JSON, Forbidden, Unauthorized
 from backend.proxy import client_ip, header_text
 
 
-def bearer_token(request: Request) -> str | None:
+def bearer_token(request: AppRequest) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -34,7 +36,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def client_of(request: Request) -> Client:
+def client_of(request: AppRequest) -> Client:
     return Client(
         ip=client_ip(request, request.app.ctx.settings.trusted_proxies),
         user_agent=header_text(request, "user-agent"),
@@ -45,14 +47,14 @@ def missing_roles(principal: Principal, required: frozenset[str]) -> frozenset[s
     return required - principal.roles
 
 
-async def resolve_principal(request: Request) -> Principal:
+async def resolve_principal(request: AppRequest) -> Principal:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <access token>'")
     principal = await service.authenticate(
-        access_token=token, tokens=request.app.ctx.tokens, client=client_of(request), now=service.utcnow()
+        access_token=token, tokens=request.app.ctx.tokens, client=client_of(request), now=clock.utcnow()
     )
-    request.ctx.principal = principal
+    request.ctx.caller = principal
     return principal
 
 
@@ -66,7 +68,7 @@ def require_roles(*roles: str, during_password_change: bool = False) -> Callable
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
+        async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
             principal = await resolve_principal(request)
             if principal.password_change_required and not during_password_change:
                 raise Forbidden(

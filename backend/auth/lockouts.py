@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Problem, json_response, no_content, query, returns
+from backend.app_types import AppRequest
 from backend.audit.events import record_event
-from backend.auth import service, throttle
+from backend.auth import throttle
 from backend.auth.decorators import require_roles
 from backend.auth.models import LoginThrottle
 from backend.auth.schemas import LockoutPage, LockoutQuery, LockoutRead
@@ -39,9 +41,9 @@ def lockout_read(bucket: LoginThrottle) -> LockoutRead:
 @openapi.tag("lockouts")
 @query(LockoutQuery, sort=LOCKOUT_SORT)
 @returns(200, LockoutPage)
-async def list_lockouts(request: Request, query: LockoutQuery) -> HTTPResponse:
+async def list_lockouts(request: AppRequest, query: LockoutQuery) -> HTTPResponse:
     """Usernames and addresses that may not log in now, the longest lockout first."""
-    locked = throttle.lockouts(now=service.utcnow(), username=query.username, ip=query.ip)
+    locked = throttle.lockouts(now=clock.utcnow(), username=query.username, ip=query.ip)
     items, total = await paginate(
         locked, query, allowed_sort=LOCKOUT_SORT, default_sort=["-locked_until", "id"]
     )
@@ -53,7 +55,7 @@ async def list_lockouts(request: Request, query: LockoutQuery) -> HTTPResponse:
 @openapi.tag("lockouts")
 @returns(204)
 @returns(404, Problem)
-async def lift_lockout(request: Request, lockout_id: int) -> HTTPResponse:
+async def lift_lockout(request: AppRequest, lockout_id: int) -> HTTPResponse:
     """Lift a lockout: the username or address may try again at once, with a fresh count."""
     bucket = await throttle.lift(lockout_id)
     if bucket is None:

@@ -6,10 +6,12 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
+from backend.app_types import AppRequest
 from backend.audit.events import record_event
 from backend.auth import lockouts, service
 from backend.auth.decorators import bearer_token, client_of, require_roles, require_user
@@ -24,8 +26,7 @@ from backend.auth.schemas import (
     TokenResponse,
     TokenState,
 )
-from backend.auth.service import Principal, Session
-from backend.auth.throttle import ThrottlePolicy
+from backend.auth.service import Session
 from backend.docs import media
 from backend.errors import NotFound, Throttled, Unauthorized
 from backend.pagination import PageParams, page_of, paginate
@@ -41,7 +42,7 @@ COOKIE_PATH = "/api/v1/auth"
 TOKEN_SORT = {"created_at": "created_at", "last_used_at": "last_used_at", "expires_at": "expires_at"}
 
 
-async def login_recorded(request: Request, *, username: str, password: str) -> Session:
+async def login_recorded(request: AppRequest, *, username: str, password: str) -> Session:
     """Log in, and note the attempt (who, and whether it succeeded) on the request's access-log row.
 
     A username that failed from several addresses within the throttling window is a security
@@ -54,8 +55,8 @@ async def login_recorded(request: Request, *, username: str, password: str) -> S
             client=client_of(request),
             hasher=request.app.ctx.hasher,
             tokens=request.app.ctx.tokens,
-            policy=ThrottlePolicy.from_settings(request.app.ctx.settings),
-            now=service.utcnow(),
+            policy=request.app.ctx.throttle,
+            now=clock.utcnow(),
         )
     except service.BadCredentials as error:
         if error.addresses_guessing >= GUESSED_FROM_ADDRESSES:
@@ -75,7 +76,7 @@ async def login_recorded(request: Request, *, username: str, password: str) -> S
     return session
 
 
-def session_response(request: Request, session: Session, *, use_cookie: bool) -> HTTPResponse:
+def session_response(request: AppRequest, session: Session, *, use_cookie: bool) -> HTTPResponse:
     tokens = request.app.ctx.tokens
     response = json_response(
         TokenResponse(
@@ -99,13 +100,13 @@ def session_response(request: Request, session: Session, *, use_cookie: bool) ->
     return response
 
 
-def clear_cookie(response: HTTPResponse, request: Request) -> HTTPResponse:
+def clear_cookie(response: HTTPResponse, request: AppRequest) -> HTTPResponse:
     if REFRESH_COOKIE in request.cookies:
         response.delete_cookie(REFRESH_COOKIE, path=COOKIE_PATH)
     return response
 
 
-def presented_refresh_token(request: Request, sent: str | None) -> tuple[str | None, bool]:
+def presented_refresh_token(request: AppRequest, sent: str | None) -> tuple[str | None, bool]:
     """The refresh token from the body, the Bearer header or the cookie; and whether it was the cookie."""
     if sent:
         return sent, False
@@ -115,7 +116,7 @@ def presented_refresh_token(request: Request, sent: str | None) -> tuple[str | N
     return (cookie, True) if cookie else (None, False)
 
 
-def optional_body(request: Request, model: type[RefreshRequest]) -> RefreshRequest:
+def optional_body(request: AppRequest, model: type[RefreshRequest]) -> RefreshRequest:
     return parse_body(request, model) if request.body else model()
 
 
@@ -125,7 +126,7 @@ def optional_body(request: Request, model: type[RefreshRequest]) -> RefreshReque
 @returns(200, TokenResponse)
 @returns(401, Problem, "Invalid username or password (the same whether or not the user exists)")
 @returns(429, Problem, "Too many failed attempts; see Retry-After")
-async def login(request: Request, body: LoginRequest) -> HTTPResponse:
+async def login(request: AppRequest, body: LoginRequest) -> HTTPResponse:
     """Log in with a username and password."""
     session = await login_recorded(request, username=body.username, password=body.password)
     return session_response(request, session, use_cookie=body.use_cookie)
@@ -136,7 +137,7 @@ async def login(request: Request, body: LoginRequest) -> HTTPResponse:
 @openapi.body(media("application/json", RefreshRequest))
 @returns(200, TokenResponse)
 @returns(401, Problem)
-async def refresh(request: Request) -> HTTPResponse:
+async def refresh(request: AppRequest) -> HTTPResponse:
     """Trade a refresh token (body, Bearer or cookie) for a new access token and a new refresh token."""
     sent = optional_body(request, RefreshRequest)
     token, from_cookie = presented_refresh_token(request, sent.refresh_token)
@@ -146,7 +147,7 @@ async def refresh(request: Request) -> HTTPResponse:
         refresh_token=token,
         tokens=request.app.ctx.tokens,
         client=client_of(request),
-        now=service.utcnow(),
+        now=clock.utcnow(),
         reuse_grace=timedelta(seconds=request.app.ctx.settings.refresh_reuse_grace_seconds),
     )
     return session_response(request, session, use_cookie=from_cookie)
@@ -157,7 +158,7 @@ async def refresh(request: Request) -> HTTPResponse:
 @openapi.body(media("application/json", LogoutRequest))
 @returns(204)
 @returns(401, Problem)
-async def logout(request: Request) -> HTTPResponse:
+async def logout(request: AppRequest) -> HTTPResponse:
     """End the login that the token (Bearer access or refresh, body or cookie) belongs to."""
     sent = optional_body(request, LogoutRequest)
     token, _ = presented_refresh_token(request, sent.refresh_token)
@@ -172,9 +173,9 @@ async def logout(request: Request) -> HTTPResponse:
 @require_user
 @openapi.tag("auth")
 @returns(204)
-async def logout_all(request: Request) -> HTTPResponse:
+async def logout_all(request: AppRequest) -> HTTPResponse:
     """End every login of the caller, this one included."""
-    principal: Principal = request.ctx.principal
+    principal = request.ctx.principal
     await service.revoke_user_logins(user_id=principal.user_id, reason="logout")
     return clear_cookie(no_content(), request)
 
@@ -183,7 +184,7 @@ async def logout_all(request: Request) -> HTTPResponse:
 @require_roles(during_password_change=True)
 @openapi.tag("auth")
 @returns(200, UserRead)
-async def me(request: Request) -> HTTPResponse:
+async def me(request: AppRequest) -> HTTPResponse:
     """The caller's user."""
     user = await users_service.get_user(request.ctx.principal.user_id)
     return json_response(user_read(user, (await users_service.roles_by_user([user.id]))[user.id]))
@@ -195,7 +196,7 @@ async def me(request: Request) -> HTTPResponse:
 @body(PasswordChange)
 @returns(204)
 @returns(422, Problem, "Policy not met, or `code: current_password_invalid`")
-async def change_password(request: Request, body: PasswordChange) -> HTTPResponse:
+async def change_password(request: AppRequest, body: PasswordChange) -> HTTPResponse:
     """Change the caller's password; their other logins end."""
     settings = request.app.ctx.settings
     await service.change_password(
@@ -204,9 +205,9 @@ async def change_password(request: Request, body: PasswordChange) -> HTTPRespons
         new_password=body.new_password,
         client=client_of(request),
         hasher=request.app.ctx.hasher,
-        policy=ThrottlePolicy.from_settings(settings),
+        policy=request.app.ctx.throttle,
         min_length=settings.password_min_length,
-        now=service.utcnow(),
+        now=clock.utcnow(),
     )
     return no_content()
 
@@ -236,7 +237,7 @@ def token_read(token: Token, *, now: datetime, current: uuid.UUID | None = None)
 
 
 async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | None = None) -> TokenPage:
-    now = service.utcnow()
+    now = clock.utcnow()
     items, total = await paginate(
         Token.filter(user_id=user_id), params, allowed_sort=TOKEN_SORT, default_sort=["-created_at"]
     )
@@ -248,9 +249,9 @@ async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | N
 @openapi.tag("auth")
 @query(PageParams, sort=TOKEN_SORT)
 @returns(200, TokenPage)
-async def my_tokens(request: Request, query: PageParams) -> HTTPResponse:
+async def my_tokens(request: AppRequest, query: PageParams) -> HTTPResponse:
     """The caller's logins, newest first."""
-    principal: Principal = request.ctx.principal
+    principal = request.ctx.principal
     return json_response(await token_page(principal.user_id, query, current=principal.login_id))
 
 
@@ -259,9 +260,9 @@ async def my_tokens(request: Request, query: PageParams) -> HTTPResponse:
 @openapi.tag("auth")
 @returns(204)
 @returns(404, Problem)
-async def revoke_my_token(request: Request, token_id: uuid.UUID) -> HTTPResponse:
+async def revoke_my_token(request: AppRequest, token_id: uuid.UUID) -> HTTPResponse:
     """End one of the caller's own logins."""
-    principal: Principal = request.ctx.principal
+    principal = request.ctx.principal
     if not await Token.exists(id=token_id, user_id=principal.user_id):
         raise NotFound("No such login")
     await service.revoke_login(login_id=token_id, user_id=principal.user_id, reason="logout")

@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise import connections
 
+from backend import clock
 from backend.auth import throttle
 from backend.auth.models import Token
 from backend.auth.passwords import PasswordHasher
@@ -28,10 +29,6 @@ BAD_CREDENTIALS = "Invalid username or password"
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 MAX_IP_LENGTH = 64
 MAX_USER_AGENT_LENGTH = 512
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -285,7 +282,7 @@ async def revoke_login(
     query = Token.filter(id=login_id, revoked_at=None)
     if user_id is not None:
         query = query.filter(user_id=user_id)
-    return await query.update(revoked_at=now or utcnow(), revoked_reason=reason) > 0
+    return await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason) > 0
 
 
 async def revoke_user_logins(
@@ -295,7 +292,7 @@ async def revoke_user_logins(
     query = Token.filter(user_id=user_id, revoked_at=None)
     if keep is not None:
         query = query.exclude(id=keep)
-    return await query.update(revoked_at=now or utcnow(), revoked_reason=reason)
+    return await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason)
 
 
 def check_password_policy(password: str, *, username: str, min_length: int, field: str) -> None:

@@ -17,8 +17,8 @@ from types import FrameType
 import aiocron
 from tortoise import Tortoise
 
+from backend import clock
 from backend.app_types import App
-from backend.auth.service import utcnow
 from backend.config import Settings
 from backend.db import tortoise_config
 from backend.jobs.purge import purge_all
@@ -29,7 +29,7 @@ logger = logging.getLogger("backend.jobs")
 
 async def run_purge(settings: Settings) -> None:
     try:
-        report = await purge_all(settings, now=utcnow())
+        report = await purge_all(settings, now=clock.utcnow())
     except Exception:
         logger.exception("purge failed")
         return

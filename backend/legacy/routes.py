@@ -18,11 +18,13 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic.response import json
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
+from backend.app_types import AppRequest
 from backend.auth import service as auth_service
 from backend.auth.decorators import bearer_token, require_roles
 from backend.auth.models import Token
@@ -98,7 +100,7 @@ def flask_errors(handler: Handler) -> Handler:
     """Answer 401s as flask-jwt-extended did: `{"msg": ...}`."""
 
     @wraps(handler)
-    async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse | None:
+    async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
         try:
             return await handler(request, *args, **kwargs)
         except Unauthorized as error:
@@ -114,7 +116,7 @@ def legacy_patient(patient: Any) -> dict[str, Any]:
     return patient_read(patient).model_dump(mode="json")
 
 
-async def refresh_claims(request: Request) -> Any:
+async def refresh_claims(request: AppRequest) -> Any:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("Missing Authorization Header")
@@ -130,7 +132,7 @@ async def refresh_claims(request: Request) -> Any:
 @body(LegacyLogin)
 @returns(200, LegacyTokens)
 @returns(401, Message)
-async def legacy_login(request: Request, body: LegacyLogin) -> HTTPResponse:
+async def legacy_login(request: AppRequest, body: LegacyLogin) -> HTTPResponse:
     """Log in (Flask template)."""
     session = await login_recorded(request, username=body.username or "", password=body.password or "")
     return json({"access_token": session.access.token, "refresh_token": session.refresh.token})
@@ -141,11 +143,11 @@ async def legacy_login(request: Request, body: LegacyLogin) -> HTTPResponse:
 @openapi.secured("bearer")
 @flask_errors
 @returns(200, Message)
-async def legacy_refresh(request: Request) -> HTTPResponse:
+async def legacy_refresh(request: AppRequest) -> HTTPResponse:
     """A new access token for a refresh token, which stays the same (Flask template)."""
     claims = await refresh_claims(request)
     login = await Token.get_or_none(id=claims.login_id).select_related("user")
-    now = auth_service.utcnow()
+    now = clock.utcnow()
     if (
         login is None
         or login.refresh_jti != claims.jti
@@ -165,7 +167,7 @@ async def legacy_refresh(request: Request) -> HTTPResponse:
 @openapi.secured("bearer")
 @flask_errors
 @returns(200, Message)
-async def legacy_logout(request: Request) -> HTTPResponse:
+async def legacy_logout(request: AppRequest) -> HTTPResponse:
     """End the login of a refresh token (Flask template)."""
     claims = await refresh_claims(request)
     await auth_service.revoke_login(login_id=claims.login_id, user_id=claims.user_id, reason="logout")
@@ -177,7 +179,7 @@ async def legacy_logout(request: Request) -> HTTPResponse:
 @flask_errors
 @require_roles("user")
 @returns(200, LegacyPatients)
-async def legacy_list_patients(request: Request) -> HTTPResponse:
+async def legacy_list_patients(request: AppRequest) -> HTTPResponse:
     """Every patient, with appointments and measures (Flask template; no paging)."""
     found = await patients.search_patients(q=None).order_by("id").prefetch_related(*patients.PATIENT_DETAILS)
     return json({"patients": [legacy_patient(p) for p in found]})
@@ -189,7 +191,7 @@ async def legacy_list_patients(request: Request) -> HTTPResponse:
 @require_roles("user")
 @body(LegacyPatient)
 @returns(200, PatientRead)
-async def legacy_create_patient(request: Request, body: LegacyPatient) -> HTTPResponse:
+async def legacy_create_patient(request: AppRequest, body: LegacyPatient) -> HTTPResponse:
     """Create a patient; 200 (not 201), as the Flask template answered."""
     patient = await patients.create_patient(PatientCreate(**body.model_dump()))
     return json(legacy_patient(patient))
@@ -200,7 +202,7 @@ async def legacy_create_patient(request: Request, body: LegacyPatient) -> HTTPRe
 @flask_errors
 @require_roles("user")
 @returns(200, PatientRead)
-async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
+async def legacy_get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     return json(legacy_patient(await patients.get_patient(patient_id, details=True)))
 
 
@@ -210,7 +212,9 @@ async def legacy_get_patient(request: Request, patient_id: int) -> HTTPResponse:
 @require_roles("user")
 @body(LegacyPatientUpdate)
 @returns(200, PatientRead)
-async def legacy_update_patient(request: Request, patient_id: int, body: LegacyPatientUpdate) -> HTTPResponse:
+async def legacy_update_patient(
+    request: AppRequest, patient_id: int, body: LegacyPatientUpdate
+) -> HTTPResponse:
     """Partial update: fields absent, null or "" stay as they are (Flask template's PUT)."""
     changes = PatientUpdate(**body.model_dump(exclude_none=True)).model_dump(exclude_unset=True)
     return json(legacy_patient(await patients.update_patient(patient_id, changes)))
@@ -221,6 +225,6 @@ async def legacy_update_patient(request: Request, patient_id: int, body: LegacyP
 @flask_errors
 @require_roles("user")
 @returns(200, Deleted)
-async def legacy_delete_patient(request: Request, patient_id: int) -> HTTPResponse:
+async def legacy_delete_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     await patients.delete_patient(patient_id)
     return json({"message": "Patient deleted"})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Problem, body, created, json_response, no_content, query, returns
+from backend.app_types import AppRequest
 from backend.auth.decorators import require_roles
 from backend.docs import RawSchema
 from backend.pagination import PageParams, page_of, paginate
@@ -53,7 +54,7 @@ MEASURE = f"{APPOINTMENT}/measures/<measure_id:id>"
 @openapi.tag("patients")
 @query(PatientQuery, sort=PATIENT_SORT)
 @returns(200, PatientPage)
-async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
+async def list_patients(request: AppRequest, query: PatientQuery) -> HTTPResponse:
     """Patients, searched by name or surname (`q`)."""
     page, total = await paginate(
         service.search_patients(q=query.q),
@@ -78,7 +79,7 @@ async def list_patients(request: Request, query: PatientQuery) -> HTTPResponse:
     description="Optional, chosen by the client (a UUID): a retry with the same key and body replays the "
     "201 instead of creating the patient twice. Scoped to the user.",
 )
-async def create_patient(request: Request, body: PatientCreate) -> HTTPResponse:
+async def create_patient(request: AppRequest, body: PatientCreate) -> HTTPResponse:
     """Create a patient, optionally with appointments and their measures: all or nothing."""
     key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
     if key is None:
@@ -93,7 +94,7 @@ async def create_patient(request: Request, body: PatientCreate) -> HTTPResponse:
 @openapi.tag("patients")
 @returns(200, PatientRead)
 @returns(404, Problem)
-async def get_patient(request: Request, patient_id: int) -> HTTPResponse:
+async def get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     """One patient with their appointments and measures."""
     return json_response(patient_read(await service.get_patient(patient_id, details=True)))
 
@@ -104,7 +105,7 @@ async def get_patient(request: Request, patient_id: int) -> HTTPResponse:
 @body(PatientUpdate)
 @returns(200, PatientRead)
 @returns(404, Problem)
-async def update_patient(request: Request, patient_id: int, body: PatientUpdate) -> HTTPResponse:
+async def update_patient(request: AppRequest, patient_id: int, body: PatientUpdate) -> HTTPResponse:
     patient = await service.update_patient(patient_id, body.model_dump(exclude_unset=True))
     return json_response(patient_read(patient))
 
@@ -114,7 +115,7 @@ async def update_patient(request: Request, patient_id: int, body: PatientUpdate)
 @openapi.tag("patients")
 @returns(204)
 @returns(404, Problem)
-async def delete_patient(request: Request, patient_id: int) -> HTTPResponse:
+async def delete_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     """Delete a patient with their appointments and measures."""
     await service.delete_patient(patient_id)
     return no_content()
@@ -126,7 +127,7 @@ async def delete_patient(request: Request, patient_id: int) -> HTTPResponse:
 @query(PageParams, sort=APPOINTMENT_SORT)
 @returns(200, AppointmentPage)
 @returns(404, Problem)
-async def list_appointments(request: Request, patient_id: int, query: PageParams) -> HTTPResponse:
+async def list_appointments(request: AppRequest, patient_id: int, query: PageParams) -> HTTPResponse:
     await service.get_patient(patient_id)
     rows = Appointment.filter(patient_id=patient_id).prefetch_related(*service.APPOINTMENT_DETAILS)
     page, total = await paginate(rows, query, allowed_sort=APPOINTMENT_SORT, default_sort=["date", "id"])
@@ -140,7 +141,7 @@ async def list_appointments(request: Request, patient_id: int, query: PageParams
 @body(AppointmentCreate)
 @returns(201, AppointmentRead)
 @returns(404, Problem)
-async def create_appointment(request: Request, patient_id: int, body: AppointmentCreate) -> HTTPResponse:
+async def create_appointment(request: AppRequest, patient_id: int, body: AppointmentCreate) -> HTTPResponse:
     appointment = await service.create_appointment(patient_id, body)
     return created(
         appointment_read(appointment), location=f"/api/v1/patients/{patient_id}/appointments/{appointment.id}"
@@ -152,7 +153,7 @@ async def create_appointment(request: Request, patient_id: int, body: Appointmen
 @openapi.tag("patients")
 @returns(200, AppointmentRead)
 @returns(404, Problem, "No such appointment, or it belongs to another patient")
-async def get_appointment(request: Request, patient_id: int, appointment_id: int) -> HTTPResponse:
+async def get_appointment(request: AppRequest, patient_id: int, appointment_id: int) -> HTTPResponse:
     return json_response(
         appointment_read(await service.get_appointment(patient_id, appointment_id, details=True))
     )
@@ -165,7 +166,7 @@ async def get_appointment(request: Request, patient_id: int, appointment_id: int
 @returns(200, AppointmentRead)
 @returns(404, Problem)
 async def update_appointment(
-    request: Request, patient_id: int, appointment_id: int, body: AppointmentUpdate
+    request: AppRequest, patient_id: int, appointment_id: int, body: AppointmentUpdate
 ) -> HTTPResponse:
     changes = body.model_dump(exclude_unset=True)
     return json_response(
@@ -178,7 +179,7 @@ async def update_appointment(
 @openapi.tag("patients")
 @returns(204)
 @returns(404, Problem)
-async def delete_appointment(request: Request, patient_id: int, appointment_id: int) -> HTTPResponse:
+async def delete_appointment(request: AppRequest, patient_id: int, appointment_id: int) -> HTTPResponse:
     await service.delete_appointment(patient_id, appointment_id)
     return no_content()
 
@@ -190,7 +191,7 @@ async def delete_appointment(request: Request, patient_id: int, appointment_id: 
 @returns(200, MeasurePage)
 @returns(404, Problem)
 async def list_measures(
-    request: Request, patient_id: int, appointment_id: int, query: PageParams
+    request: AppRequest, patient_id: int, appointment_id: int, query: PageParams
 ) -> HTTPResponse:
     await service.get_appointment(patient_id, appointment_id)
     rows = Measure.filter(appointment_id=appointment_id).prefetch_related(*service.MEASURE_DETAILS)
@@ -206,7 +207,7 @@ async def list_measures(
 @returns(201, MeasureRead)
 @returns(404, Problem)
 async def create_measure(
-    request: Request, patient_id: int, appointment_id: int, body: MeasureCreate
+    request: AppRequest, patient_id: int, appointment_id: int, body: MeasureCreate
 ) -> HTTPResponse:
     measure = await service.create_measure(patient_id, appointment_id, body)
     location = f"/api/v1/patients/{patient_id}/appointments/{appointment_id}/measures/{measure.id}"
@@ -219,7 +220,7 @@ async def create_measure(
 @returns(200, MeasureRead)
 @returns(404, Problem, "No such measure, or it belongs to another appointment")
 async def get_measure(
-    request: Request, patient_id: int, appointment_id: int, measure_id: int
+    request: AppRequest, patient_id: int, appointment_id: int, measure_id: int
 ) -> HTTPResponse:
     return json_response(measure_read(await service.get_measure(patient_id, appointment_id, measure_id)))
 
@@ -231,7 +232,7 @@ async def get_measure(
 @returns(200, MeasureRead)
 @returns(404, Problem)
 async def update_measure(
-    request: Request, patient_id: int, appointment_id: int, measure_id: int, body: MeasureUpdate
+    request: AppRequest, patient_id: int, appointment_id: int, measure_id: int, body: MeasureUpdate
 ) -> HTTPResponse:
     changes = body.model_dump(exclude_unset=True)
     measure = await service.update_measure(patient_id, appointment_id, measure_id, changes)
@@ -244,7 +245,7 @@ async def update_measure(
 @returns(204)
 @returns(404, Problem)
 async def delete_measure(
-    request: Request, patient_id: int, appointment_id: int, measure_id: int
+    request: AppRequest, patient_id: int, appointment_id: int, measure_id: int
 ) -> HTTPResponse:
     await service.delete_measure(patient_id, appointment_id, measure_id)
     return no_content()
@@ -256,7 +257,7 @@ async def delete_measure(
 @query(MeasureQuery, sort=MEASURE_SORT)
 @returns(200, MeasurePage)
 @returns(404, Problem)
-async def patient_measures(request: Request, patient_id: int, query: MeasureQuery) -> HTTPResponse:
+async def patient_measures(request: AppRequest, patient_id: int, query: MeasureQuery) -> HTTPResponse:
     """The patient's measures across appointments, oldest first: a time series for a chart."""
     await service.get_patient(patient_id)
     page, total = await paginate(
@@ -274,7 +275,7 @@ async def patient_measures(request: Request, patient_id: int, query: MeasureQuer
 @openapi.tag("patients")
 @query(PageParams, sort=CATEGORY_SORT)
 @returns(200, CategoryPage)
-async def list_categories(request: Request, query: PageParams) -> HTTPResponse:
+async def list_categories(request: AppRequest, query: PageParams) -> HTTPResponse:
     page, total = await paginate(
         Category.all(), query, allowed_sort=CATEGORY_SORT, default_sort=["name", "id"]
     )
@@ -288,7 +289,7 @@ async def list_categories(request: Request, query: PageParams) -> HTTPResponse:
 @body(CategoryCreate)
 @returns(201, CategoryRead)
 @returns(409, Problem)
-async def create_category(request: Request, body: CategoryCreate) -> HTTPResponse:
+async def create_category(request: AppRequest, body: CategoryCreate) -> HTTPResponse:
     category = await service.create_category(name=body.name)
     return created(category_read(category), location=f"/api/v1/categories/{category.id}")
 

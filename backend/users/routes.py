@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from urllib.parse import quote
 
-from sanic import Blueprint, HTTPResponse, Request
+from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
+from backend import clock
 from backend.api import Problem, body, created, json_response, no_content, query, returns
+from backend.app_types import AppRequest
 from backend.audit.events import record_event
 from backend.auth import service as auth_service
 from backend.auth import throttle
@@ -61,7 +63,7 @@ def target(user: User) -> dict[str, object]:
 @openapi.tag("users")
 @query(UserQuery, sort=USER_SORT)
 @returns(200, UserPage)
-async def list_users(request: Request, query: UserQuery) -> HTTPResponse:
+async def list_users(request: AppRequest, query: UserQuery) -> HTTPResponse:
     """Users, filtered by `q` (username contains), `role` and `is_active`."""
     found = service.search_users(q=query.q, role=query.role, is_active=query.is_active)
     page, total = await paginate(found, query, allowed_sort=USER_SORT, default_sort=["username_key", "id"])
@@ -76,7 +78,7 @@ async def list_users(request: Request, query: UserQuery) -> HTTPResponse:
 @body(UserCreate)
 @returns(201, UserRead)
 @returns(409, Problem, "The username is taken")
-async def create_user(request: Request, body: UserCreate) -> HTTPResponse:
+async def create_user(request: AppRequest, body: UserCreate) -> HTTPResponse:
     """Create a user; by default they must change the password at first login."""
     user = await service.create_user(
         username=body.username,
@@ -96,7 +98,7 @@ async def create_user(request: Request, body: UserCreate) -> HTTPResponse:
 @openapi.tag("users")
 @returns(200, UserRead)
 @returns(404, Problem)
-async def get_user(request: Request, user_id: int) -> HTTPResponse:
+async def get_user(request: AppRequest, user_id: int) -> HTTPResponse:
     return json_response(await read(await service.get_user(user_id)))
 
 
@@ -107,7 +109,7 @@ async def get_user(request: Request, user_id: int) -> HTTPResponse:
 @returns(200, UserRead)
 @returns(404, Problem)
 @returns(409, Problem, "Self-deactivation, the last active admin, or a taken username")
-async def update_user(request: Request, user_id: int, body: UserUpdate) -> HTTPResponse:
+async def update_user(request: AppRequest, user_id: int, body: UserUpdate) -> HTTPResponse:
     """Change the username, the roles or `is_active`; deactivating ends all the user's logins."""
     before = await read(await service.get_user(user_id))
     user = await service.update_user(
@@ -133,7 +135,7 @@ async def update_user(request: Request, user_id: int, body: UserUpdate) -> HTTPR
 @returns(204)
 @returns(404, Problem)
 @returns(409, Problem, "Yourself, or the last active admin")
-async def delete_user(request: Request, user_id: int) -> HTTPResponse:
+async def delete_user(request: AppRequest, user_id: int) -> HTTPResponse:
     user = await service.delete_user(user_id=user_id, acting_user_id=request.ctx.principal.user_id)
     record_event(request, "user.delete", **target(user))
     return no_content()
@@ -145,7 +147,7 @@ async def delete_user(request: Request, user_id: int) -> HTTPResponse:
 @body(PasswordReset)
 @returns(204)
 @returns(404, Problem)
-async def reset_password(request: Request, user_id: int, body: PasswordReset) -> HTTPResponse:
+async def reset_password(request: AppRequest, user_id: int, body: PasswordReset) -> HTTPResponse:
     """Set a user's password (by default to be changed at next login); all their logins end."""
     user = await service.get_user(user_id)
     ended = await service.set_password(
@@ -166,7 +168,7 @@ async def reset_password(request: Request, user_id: int, body: PasswordReset) ->
 @query(PageParams, sort=TOKEN_SORT)
 @returns(200, TokenPage)
 @returns(404, Problem)
-async def list_user_tokens(request: Request, user_id: int, query: PageParams) -> HTTPResponse:
+async def list_user_tokens(request: AppRequest, user_id: int, query: PageParams) -> HTTPResponse:
     """The user's logins, newest first."""
     user = await service.get_user(user_id)
     return json_response(await token_page(user.id, query))
@@ -177,7 +179,7 @@ async def list_user_tokens(request: Request, user_id: int, query: PageParams) ->
 @openapi.tag("users")
 @returns(204)
 @returns(404, Problem)
-async def revoke_user_tokens(request: Request, user_id: int) -> HTTPResponse:
+async def revoke_user_tokens(request: AppRequest, user_id: int) -> HTTPResponse:
     """End every login of the user."""
     user = await service.get_user(user_id)
     ended = await auth_service.revoke_user_logins(user_id=user.id, reason="admin")
@@ -191,7 +193,7 @@ async def revoke_user_tokens(request: Request, user_id: int) -> HTTPResponse:
 @body(TokenUpdate)
 @returns(200, TokenRead)
 @returns(404, Problem)
-async def update_token(request: Request, token_id: uuid.UUID, body: TokenUpdate) -> HTTPResponse:
+async def update_token(request: AppRequest, token_id: uuid.UUID, body: TokenUpdate) -> HTTPResponse:
     """Block or unblock one login: a blocked login is refused until it is unblocked."""
     token = await Token.get_or_none(id=token_id).select_related("user")
     if token is None:
@@ -200,7 +202,7 @@ async def update_token(request: Request, token_id: uuid.UUID, body: TokenUpdate)
     await token.save(update_fields=["blocked"])
     action = "token.block" if body.blocked else "token.unblock"
     record_event(request, action, **target(token.user), token_id=str(token.id))
-    return json_response(token_read(token, now=auth_service.utcnow()))
+    return json_response(token_read(token, now=clock.utcnow()))
 
 
 def role_read(role: Role) -> RoleRead:
@@ -217,7 +219,7 @@ def role_read(role: Role) -> RoleRead:
 @openapi.tag("roles")
 @query(PageParams, sort=ROLE_SORT)
 @returns(200, RolePage)
-async def list_roles(request: Request, query: PageParams) -> HTTPResponse:
+async def list_roles(request: AppRequest, query: PageParams) -> HTTPResponse:
     """Roles with the number of users holding each."""
     page, total = await paginate(
         service.roles_with_counts(), query, allowed_sort=ROLE_SORT, default_sort=["name"]
@@ -232,7 +234,7 @@ async def list_roles(request: Request, query: PageParams) -> HTTPResponse:
 @body(RoleCreate)
 @returns(201, RoleRead)
 @returns(409, Problem)
-async def create_role(request: Request, body: RoleCreate) -> HTTPResponse:
+async def create_role(request: AppRequest, body: RoleCreate) -> HTTPResponse:
     role = await service.create_role(name=body.name, description=body.description)
     record_event(request, "role.create", role=role.name)
     return created(role_read(role), location=f"/api/v1/roles/{quote(role.name, safe='')}")
@@ -244,7 +246,7 @@ async def create_role(request: Request, body: RoleCreate) -> HTTPResponse:
 @body(RoleUpdate)
 @returns(200, RoleRead)
 @returns(404, Problem)
-async def update_role(request: Request, name: str, body: RoleUpdate) -> HTTPResponse:
+async def update_role(request: AppRequest, name: str, body: RoleUpdate) -> HTTPResponse:
     role = await service.update_role(name=name, description=body.description)
     record_event(request, "role.update", role=role.name)
     counted = await service.roles_with_counts().get(id=role.id)
@@ -257,7 +259,7 @@ async def update_role(request: Request, name: str, body: RoleUpdate) -> HTTPResp
 @returns(204)
 @returns(404, Problem)
 @returns(409, Problem, "A built-in role")
-async def delete_role(request: Request, name: str) -> HTTPResponse:
+async def delete_role(request: AppRequest, name: str) -> HTTPResponse:
     role = await service.delete_role(name=name)
     record_event(request, "role.delete", role=role.name)
     return no_content()

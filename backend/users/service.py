@@ -15,8 +15,9 @@ from datetime import datetime
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from backend import clock
 from backend.auth.passwords import PasswordHasher
-from backend.auth.service import check_password_policy, revoke_user_logins, utcnow
+from backend.auth.service import check_password_policy, revoke_user_logins
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.transactions import atomic
 from backend.users.models import Role, User
@@ -140,7 +141,7 @@ async def update_user(
             if found:
                 await user.roles.add(*found)
         if deactivated:
-            await revoke_user_logins(user_id=user.id, reason="user_deactivated", now=now or utcnow())
+            await revoke_user_logins(user_id=user.id, reason="user_deactivated", now=now or clock.utcnow())
     return user
 
 

@@ -19,7 +19,7 @@ from backend.app import create_app
 from backend.audit import queries
 from backend.audit.models import AccessLog
 from backend.audit.schemas import AccessLogFilters
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.config import Settings
 from tests.auth.helpers import bearer, login
 from tests.conftest import requires_postgres

@@ -13,7 +13,7 @@ from sanic.response import json
 
 from backend.auth.decorators import require_roles, require_user
 from backend.auth.models import Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.users.models import Role, User
 from tests.auth.helpers import bearer, login
 from tests.factories import make_user

@@ -7,7 +7,7 @@ import pytest
 from sanic import Sanic
 
 from backend.auth.models import LoginThrottle, Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.users.models import User
 from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user

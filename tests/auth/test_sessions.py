@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backend.auth.models import Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user
 

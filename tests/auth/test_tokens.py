@@ -11,8 +11,8 @@ from typing import Any
 import jwt
 import pytest
 
-from backend.auth.service import utcnow
 from backend.auth.tokens import ExpiredToken, InvalidToken, TokenService
+from backend.clock import utcnow
 
 SECRET = "s" * 64
 LOGIN = uuid.uuid4()

@@ -7,7 +7,7 @@ from tortoise import connections
 
 from backend.audit.models import AccessLog
 from backend.auth.models import LoginThrottle, Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.config import Settings
 from backend.jobs.purge import (
     purge_access_log,

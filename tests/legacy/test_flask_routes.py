@@ -10,7 +10,7 @@ from sanic import Sanic
 
 from backend.audit.models import AccessLog
 from backend.auth.models import Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.patients.models import Patient
 from tests.factories import DEFAULT_PASSWORD, make_user
 

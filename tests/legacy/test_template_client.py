@@ -14,7 +14,7 @@ import jwt.api_jwt
 import pytest
 from sanic import Sanic
 
-from backend.auth import service as auth_service
+from backend import clock
 from backend.config import Settings
 from backend.patients.models import Patient
 from tests.factories import make_user
@@ -93,19 +93,19 @@ class TemplateClient:
 
 class ServerClock:
     """The server's clock, moved on instead of slept through: the time tokens are issued at
-    (`auth.service.utcnow`) and the time PyJWT checks their expiry against."""
+    (`backend.clock.utcnow`) and the time PyJWT checks their expiry against."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.offset = timedelta()
-        clock = self
+        server = self
 
         class ShiftedDatetime(datetime):
             @classmethod
             def now(cls, tz: tzinfo | None = None) -> Self:
-                return super().now(tz) + clock.offset
+                return super().now(tz) + server.offset
 
         monkeypatch.setattr(jwt.api_jwt, "datetime", ShiftedDatetime)
-        monkeypatch.setattr(auth_service, "utcnow", lambda: datetime.now(UTC) + self.offset)
+        monkeypatch.setattr(clock, "utcnow", lambda: datetime.now(UTC) + self.offset)
 
     def advance(self, seconds: float) -> None:
         self.offset += timedelta(seconds=seconds)

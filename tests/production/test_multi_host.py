@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from backend.auth.models import Token
-from backend.auth.service import utcnow
+from backend.clock import utcnow
 from backend.config import Settings
 from tests.factories import make_token, make_user
 from tests.harness import ROOT, live_server, server_env
