@@ -10,7 +10,6 @@ LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.7.0
 PIP_COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
-INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test lint format bench fuzz lock clean
 
@@ -51,12 +50,12 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml requirements/lock-client.txt | $(VENV)/bin/python
-	$(INSTALL) --require-hashes -r requirements/lock-client.txt
-	$(INSTALL) --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock-client.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements/lock-test.txt
-	$(INSTALL) --require-hashes -r requirements/lock-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock-test.txt
 	touch $@
 
 # Regenerate the lock files from pyproject.toml's ranges, keeping the pins that still fit; to move
