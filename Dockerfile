@@ -13,9 +13,12 @@ RUN npm run build
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
+# The locked dependencies (exact versions, hashes checked), then the project itself without any.
+COPY requirements/lock.txt requirements/
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --require-hashes -r requirements/lock.txt
 COPY pyproject.toml README.md ./
 COPY backend/ backend/
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
+RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH \

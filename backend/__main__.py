@@ -20,9 +20,10 @@ from sanic import Sanic
 from sanic.worker.loader import AppLoader
 from tortoise import Tortoise
 
-from backend import clock
+from backend import clock, compat
 from backend.app import create_app
 from backend.auth.passwords import PasswordHasher
+from backend.compat.sanic_watchdog import gave_up
 from backend.config import Settings, load_settings
 from backend.db import tortoise_config
 from backend.docs import build_document
@@ -30,10 +31,8 @@ from backend.errors import AppError
 from backend.jobs.purge import purge_all
 from backend.migrate import apply_migrations, make_migrations
 from backend.patients.demo import seed_demo
-from backend.sanic_fixes import use_stoppable_worker_manager
 from backend.users import service as users
 from backend.users.models import User
-from backend.watchdog import gave_up
 
 T = TypeVar("T")
 
@@ -63,7 +62,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"Serving http://{shown}:{port}/  (API /api/v1, docs /api/v1/docs), {workers} worker(s)", flush=True
     )
-    use_stoppable_worker_manager()
     Sanic.serve(primary=app, app_loader=loader)
     return 3 if gave_up(app) else 0
 
@@ -201,8 +199,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        compat.install()  # every command, not only serve: migrations run through the workarounds too
         settings = load_settings()
         return int(args.run(settings, args))
+    except compat.UnverifiedFrameworkVersion as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except AppError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return 1

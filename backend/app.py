@@ -7,12 +7,13 @@ from importlib import import_module
 import orjson
 from sanic import Blueprint, Sanic
 
-from backend import health
+from backend import compat, health
 from backend.app_types import App, AppContext, AppRequest
 from backend.audit.middleware import register_access_log
 from backend.auth.passwords import PasswordHasher
 from backend.auth.throttle import ThrottlePolicy
 from backend.auth.tokens import TokenService
+from backend.compat.sanic_watchdog import register_watchdog
 from backend.config import Settings, load_settings
 from backend.cors import register_cors
 from backend.db import register_database
@@ -24,9 +25,7 @@ from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging
 from backend.middleware import register_middleware, use_in_order
 from backend.paths import register_path_types
-from backend.sanic_fixes import answer_unparsable_urls
 from backend.spa import register_spa
-from backend.watchdog import register_watchdog
 
 API_PREFIX = "/api/v1"
 
@@ -43,7 +42,7 @@ def api_blueprints() -> list[Blueprint]:
 def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_template") -> App:
     settings = settings or load_settings()
     configure_logging(settings)
-    answer_unparsable_urls()
+    compat.install()  # refuses unverified framework versions; patches Sanic (once a process)
     context = AppContext(
         settings=settings,
         tokens=TokenService(

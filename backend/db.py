@@ -15,9 +15,9 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 
 from backend.app_types import App
+from backend.compat.sanic_listeners import run_once
 from backend.config import Settings
 from backend.domains import DOMAINS
-from backend.sanic_fixes import run_once
 
 MODEL_MODULES = [*(f"{domain}.models" for domain in DOMAINS), "aerich.models"]
 
@@ -31,8 +31,9 @@ def _migrations_root() -> Path:
 
 
 MIGRATIONS_ROOT = _migrations_root()
-SQLITE_ENGINE = "backend.sqlite_engine"
-POSTGRES_ENGINE = "backend.postgres_engine"
+# Tortoise imports an engine module and uses its `client_class`.
+SQLITE_ENGINE = "backend.compat.tortoise_sqlite"
+POSTGRES_ENGINE = "backend.compat.tortoise_postgres"
 
 Dialect = Literal["sqlite", "postgres"]
 

@@ -7,7 +7,6 @@ The document is OpenAPI 3.1, whose schema dialect is pydantic's (JSON Schema 202
 
 from __future__ import annotations
 
-import asyncio
 from functools import cache
 from typing import Any
 
@@ -21,6 +20,7 @@ from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 from sanic_ext.extensions.openapi.types import Schema
 
 from backend.app_types import App, AppRequest
+from backend.compat.sanic_startup import started_without_serving
 
 DOCUMENT_URL = "/api/v1/openapi.json"
 DOCS_URL = "/api/v1/docs"
@@ -160,13 +160,8 @@ def openapi_document(app: App) -> dict[str, Any]:
 
 async def build_document(app: App) -> dict[str, Any]:
     """Start `app` without serving (no connection is opened) and answer its OpenAPI document."""
-    loop = asyncio.get_running_loop()
-    await app._startup()  # type: ignore[no-untyped-call]
-    await app._server_event("init", "before", loop=loop)
-    try:
+    async with started_without_serving(app):
         return openapi_document(app)
-    finally:
-        await app._server_event("shutdown", "after", loop=loop)
 
 
 @cache

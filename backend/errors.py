@@ -146,7 +146,7 @@ def _unavailability(exception: BaseException) -> BaseException | None:
 
 
 def _is_connection_failure(error: BaseException) -> bool:
-    if isinstance(error, ConnectionError):  # refused, reset, broken pipe; DBConnectionError (postgres_engine)
+    if isinstance(error, ConnectionError):  # refused, reset, broken pipe; DBConnectionError (compat)
         return True
     if isinstance(error, asyncpg.PostgresError):
         sqlstate = error.sqlstate or ""

@@ -14,9 +14,9 @@ import pytest
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import DBConnectionError, DoesNotExist, OperationalError, TransactionManagementError
 
+from backend.compat.tortoise_postgres import BoundedAsyncpgClient
+from backend.compat.tortoise_sqlite import ImmediateSqliteClient, ImmediateTransactionWrapper
 from backend.errors import is_database_unavailable
-from backend.postgres_engine import BoundedAsyncpgClient
-from backend.sqlite_engine import ImmediateSqliteClient, ImmediateTransactionWrapper
 from tests.conftest import TEST_DATABASE_URL, requires_postgres
 from tests.harness import free_port
 

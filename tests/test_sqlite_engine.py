@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tortoise.exceptions import OperationalError
 
-from backend.sqlite_engine import ImmediateSqliteClient
+from backend.compat.tortoise_sqlite import ImmediateSqliteClient
 
 # About a million steps of SQLite's virtual machine: far over the loop's budget.
 LONG_READ = (

@@ -19,11 +19,11 @@ from sanic.response import BaseHTTPResponse
 from backend.app_types import App, AppRequest
 from backend.audit.events import event_of
 from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
+from backend.compat.sanic_listeners import run_once
 from backend.config import Settings
 from backend.errors import problem
 from backend.middleware import Middleware, protective_headers
 from backend.proxy import Network, client_ip, header_text
-from backend.sanic_fixes import run_once
 
 MAX_PATH = 2048
 MAX_QUERY = 2048

@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from backend.audit.models import AccessLog
+from backend.compat.sanic_watchdog import MAX_RESTARTS
 from backend.config import Settings
 from backend.patients.models import Patient, PatientIdempotencyKey
-from backend.watchdog import MAX_RESTARTS
 from tests.conftest import requires_postgres
 from tests.factories import make_user
 from tests.harness import eventually, live_server, server_env

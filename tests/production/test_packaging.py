@@ -61,6 +61,14 @@ def test_the_final_stage_runs_unprivileged_with_a_readiness_healthcheck() -> Non
     assert env_of(final)["APP_ENV"] == "production"
 
 
+def test_the_image_installs_the_locked_versions_and_the_project_without_dependencies() -> None:
+    _, build, _ = stages()
+    runs = arguments(build, "RUN")
+    assert "--require-hashes -r requirements/lock.txt" in runs[0]
+    assert runs[-1].endswith("pip install --no-deps .")
+    assert "requirements/lock.txt requirements/" in arguments(build, "COPY")
+
+
 def test_compose_runs_two_replicas_on_a_healthy_postgres() -> None:
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
@@ -89,9 +97,9 @@ def test_the_image_install_and_start_commands_work_from_a_clean_virtualenv(
         for path in paths:
             copy(ROOT / path, context / path.rstrip("/"))
     venv = tmp_path / "venv"
-    install = arguments(build, "RUN")[-1].replace("/opt/venv", str(venv))
-    install = install.replace("python ", f"{sys.executable} ", 1)
-    subprocess.run(["sh", "-c", install], cwd=context, check=True, capture_output=True, timeout=300)
+    for install in arguments(build, "RUN"):  # the locked dependencies, then the project
+        install = install.replace("/opt/venv", str(venv)).replace("python ", f"{sys.executable} ", 1)
+        subprocess.run(["sh", "-c", install], cwd=context, check=True, capture_output=True, timeout=300)
 
     app_dir = tmp_path / "app"
     copy(ROOT / "migrations", app_dir / "migrations")

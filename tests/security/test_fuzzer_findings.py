@@ -40,7 +40,7 @@ async def test_a_control_byte_in_the_url_is_a_400_not_silence(
     client: httpx.AsyncClient, logs: pytest.LogCaptureFixture, target: bytes
 ) -> None:
     """Found by hand, probing raw request targets: Sanic answered nothing at all and logged two
-    tracebacks per request (backend/sanic_fixes.py, fix 4)."""
+    tracebacks per request (backend/compat/sanic_http.py)."""
     answer = await raw_http(str(client.base_url), b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     assert raw_status(answer) == 400
     assert b"application/problem+json" in answer

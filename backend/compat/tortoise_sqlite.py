@@ -1,6 +1,17 @@
 """Tortoise's SQLite engine, with transactions that take the write lock up front and short reads
 answered on the event loop's own thread.
 
+Upstream: no issue found for any of the three (Tortoise's SQLite client has no option for
+`BEGIN IMMEDIATE`, publishes its connection before setting its pragmas, and sends every statement
+through aiosqlite's thread).
+Verified on: tortoise-orm 1.1.9 (with aiosqlite 0.22.1).
+Relies on (checked by tests/compat/test_tortoise_sqlite.py): `SqliteClient.create_connection`
+(copied here with the fix: compare it when Tortoise changes), `_in_transaction`, `_lock`,
+`_connection`, `_post_connect`, `pragmas`, `filename`, `execute_query(_dict)` returning
+`(count, rows)` / dicts, `SqliteTransactionContext(wrapper, lock)`, `SqliteTransactionWrapper
+.begin` and its `_connection`, and aiosqlite's `Connection._conn`. Behaviour tested in
+tests/test_sqlite_engine.py and tests/test_database_errors.py.
+
 A deferred transaction (plain `BEGIN`) that reads and then writes fails at once with
 "database is locked" when another process wrote in between, whatever the busy timeout.
 `BEGIN IMMEDIATE` takes the write lock at the start, so it waits for the busy timeout

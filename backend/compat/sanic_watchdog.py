@@ -1,5 +1,14 @@
 """Restart HTTP workers that die, which Sanic's manager does not do by itself.
 
+Upstream: sanic-org/sanic#3062 ("Auto restart the worker process when it exit or be killed",
+open feature request).
+Verified on: sanic 25.12.1.
+Relies on (checked by tests/compat/test_sanic_watchdog.py): the manager's `monitor_publisher`
+pipe and its message format (`"NAME:"` restarts worker NAME, `"__TERMINATE__"` stops the
+server), `worker_state` entries named `Sanic-Server-*` with `state == "FAILED"` and `starts`,
+`context.Value`, and `manage(name, func, kwargs)`. Behaviour tested in
+tests/production/test_faults.py (kill -9 of a worker; a worker that keeps dying).
+
 Sanic 25.12's manager notices a worker that exits (it marks it FAILED in the shared worker
 state) but does not start another: after a `kill -9`, or the kernel's OOM killer, a host
 serves on with fewer workers, or none. The watchdog is a process the manager runs next to

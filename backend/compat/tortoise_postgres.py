@@ -1,5 +1,12 @@
 """Tortoise's asyncpg engine, with a bounded wait for a pooled connection.
 
+Upstream: no issue found (Tortoise's asyncpg client calls `pool.acquire()` without a timeout).
+Verified on: tortoise-orm 1.1.9 (with asyncpg 0.32.0).
+Relies on (checked by tests/compat/test_tortoise_postgres.py): `AsyncpgDBClient.create_pool`
+returning the pool that the client then stores and takes connections from with `acquire()`
+only (so that `BoundedPool` can stand in for it). Behaviour tested in
+tests/test_database_errors.py and tests/production/test_faults.py (PostgreSQL).
+
 Tortoise takes connections with `pool.acquire()` and no timeout: when every connection of
 the pool is busy (slow queries, a lock held elsewhere), requests queue for as long as that
 lasts, and a load balancer's health checks queue with them. Here a request waits at most

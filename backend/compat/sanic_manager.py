@@ -1,4 +1,14 @@
-"""Fixes for Sanic 25.12's process lifecycle, all about stop signals that come early or twice.
+"""Sanic's worker manager: stop signals that come early or twice, and a shared-state process
+that dies of SIGTERM.
+
+Upstream: sanic-org/sanic#2997 (a SIGTERM before every worker has acknowledged its start leaves
+the manager spinning in `wait_for_ack`; fix proposed in sanic-org/sanic#3063). No upstream issue
+found for the shared-state process dying of SIGTERM.
+Verified on: sanic 25.12.1.
+Relies on (checked by tests/compat/test_sanic_manager.py): `WorkerManager.shutdown_signal`,
+`_all_workers_ack`, `_poll_monitor`, `_shutting_down`, `shutdown`, `MonitorCycle.BREAK`, and
+`sanic.mixins.startup` building its manager from the module-level names `WorkerManager` and
+`Manager`. Behaviour tested in tests/test_cli.py (SIGTERM/SIGINT at start and twice).
 
 1. The manager's signal handler does the whole shutdown inside the handler, which Python runs
    between any two bytecodes of the main thread: when that thread is in the middle of a call
@@ -6,7 +16,7 @@
    garble the connection ("'list' object is not a mapping") and `serve` dies with a traceback.
    And a SIGTERM that arrives before every worker has acknowledged its start leaves the manager
    in `wait_for_ack` re-reading its own shutdown message at full CPU, forever; a second signal
-   then SIGKILLs its whole process group (sanic-org/sanic#2997, fix proposed in #3063).
+   then SIGKILLs its whole process group.
    `StoppableWorkerManager`'s handler only records the request; the manager's own loop (and
    `wait_for_ack`) acts on it, and `serve` exits 0. A second signal once shutdown has begun
    still kills, as in Sanic.
@@ -16,40 +26,19 @@
    SIGTERM to every process, so the manager process died before the main process had finished
    with the shared state (BrokenPipeError, exit status 1). `use_stoppable_worker_manager` also
    has that process ignore SIGTERM; it stops when the main process shuts it down, as before.
-
-3. When a worker gets a second stop signal while it runs its shutdown listeners (Ctrl-C in a
-   terminal and systemd's default stop both signal every process of the server, and the manager
-   then signals its workers again), uvloop stops the loop under the listener and Sanic runs the
-   listeners again from the start. A listener that closes connections then starts a second close
-   while the first is left pending, destroyed with the loop ("Task was destroyed but it is
-   pending", "Event loop is closed"). `run_once` makes the second run wait for the first.
-
-4. A request target with a control byte (`GET /a%01b` sent raw as `GET /a\x01b`) fails to parse,
-   and Sanic's error path builds its stand-in request from the same URL, which fails again: the
-   client gets no answer at all and the log an ERROR with two tracebacks, per request, which
-   anyone can send. `answer_unparsable_urls` builds the stand-in from `*` instead, so the client
-   gets the 400 problem+json any other malformed request gets.
 """
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import signal
-from collections.abc import Callable, Coroutine
-from functools import wraps
 from multiprocessing.managers import SyncManager
 from signal import Signals
 from types import FrameType
-from typing import Any, TypeVar
 
 import sanic.mixins.startup
-from sanic.exceptions import BadRequest
-from sanic.http.http1 import Http
 from sanic.log import logger
 from sanic.worker.manager import MonitorCycle, WorkerManager
-
-A = TypeVar("A")
 
 
 class StoppableWorkerManager(WorkerManager):
@@ -75,7 +64,7 @@ class StoppableWorkerManager(WorkerManager):
 
 def use_stoppable_worker_manager() -> None:
     """Make `Sanic.serve` build its manager from `StoppableWorkerManager`, and its shared-state
-    process from `shared_state_manager`."""
+    process from `shared_state_manager` (idempotent)."""
     sanic.mixins.startup.WorkerManager = StoppableWorkerManager  # type: ignore[attr-defined]
     sanic.mixins.startup.Manager = shared_state_manager  # type: ignore[attr-defined]
 
@@ -89,37 +78,3 @@ def shared_state_manager() -> SyncManager:
 
 def _ignore_sigterm() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # multiprocessing already ignores SIGINT there
-
-
-def run_once(
-    listener: Callable[[A], Coroutine[Any, Any, None]],
-) -> Callable[[A], Coroutine[Any, Any, None]]:
-    """A shutdown listener that runs once however often Sanic calls it; later calls wait for it."""
-    started: asyncio.Future[None] | None = None
-
-    @wraps(listener)
-    async def once(app: A) -> None:
-        nonlocal started
-        if started is None:
-            started = asyncio.ensure_future(listener(app))
-        await asyncio.shield(started)
-
-    return once
-
-
-def answer_unparsable_urls() -> None:
-    """Fix 4: a URL that cannot be parsed gets a 400 instead of no answer (idempotent)."""
-    create = Http.create_empty_request
-    if getattr(create, "answers_unparsable_urls", False):
-        return
-
-    @wraps(create)
-    def create_empty_request(self: Http) -> None:
-        try:
-            create(self)
-        except BadRequest:
-            self.url = None  # Sanic then names the stand-in request "*"
-            create(self)
-
-    create_empty_request.answers_unparsable_urls = True  # type: ignore[attr-defined]
-    Http.create_empty_request = create_empty_request  # type: ignore[method-assign]
