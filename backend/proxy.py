@@ -11,6 +11,9 @@ from backend.app_types import AppRequest
 Network = IPv4Network | IPv6Network
 _FORWARDED_FOR = re.compile(r'for="?\[?([^\]";,]+)\]?(?::\d+)?"?', re.IGNORECASE)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# What the database keeps of a client's address and user agent (the login list, the access log).
+MAX_IP_LENGTH = 64
+MAX_USER_AGENT_LENGTH = 512
 
 
 def _parse_ip(value: str) -> IPv4Address | IPv6Address | None:

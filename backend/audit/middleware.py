@@ -23,12 +23,10 @@ from backend.compat.sanic_listeners import run_once
 from backend.config import Settings
 from backend.errors import problem
 from backend.middleware import Middleware, protective_headers
-from backend.proxy import Network, client_ip, header_text
+from backend.proxy import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH, Network, client_ip, header_text
 
 MAX_PATH = 2048
 MAX_QUERY = 2048
-MAX_USER_AGENT = 512
-MAX_IP = 64
 SECRET_PARAMETERS = frozenset({"access_token", "refresh_token", "token", "password"})
 REDACTED = "[redacted]"
 PROBES = frozenset({"/healthz", "/readyz"})
@@ -60,8 +58,8 @@ def access_row(
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         "user_id": principal.user_id if principal else None,
         "username": principal.username.casefold() if principal else None,
-        "ip": client_ip(request, trusted)[:MAX_IP],
-        "user_agent": header_text(request, "user-agent")[:MAX_USER_AGENT],
+        "ip": client_ip(request, trusted)[:MAX_IP_LENGTH],
+        "user_agent": header_text(request, "user-agent")[:MAX_USER_AGENT_LENGTH],
         "event": event_of(request),
     }
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
@@ -12,68 +11,28 @@ from sanic_ext.extensions.openapi import openapi
 from backend import clock
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
 from backend.app_types import AppRequest
-from backend.audit.events import record_event
-from backend.auth import lockouts, service
+from backend.auth import attempts, lockouts, logins, service
 from backend.auth.decorators import bearer_token, client_of, require_roles, require_user
 from backend.auth.models import Token
 from backend.auth.schemas import (
+    TOKEN_SORT,
     LoginRequest,
     LogoutRequest,
     PasswordChange,
     RefreshRequest,
     TokenPage,
-    TokenRead,
     TokenResponse,
-    TokenState,
 )
 from backend.auth.service import Session
 from backend.docs import media
-from backend.errors import NotFound, Throttled, Unauthorized
-from backend.pagination import PageParams, page_of, paginate
+from backend.errors import NotFound, Unauthorized
+from backend.pagination import PageParams
 from backend.users import service as users_service
 from backend.users.schemas import UserRead, user_read
 
-logger = logging.getLogger("backend.auth")
 bp = Blueprint("auth", url_prefix="/auth")
-# Failed logins for one username from this many addresses within the window are an alert.
-GUESSED_FROM_ADDRESSES = 3
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/v1/auth"
-TOKEN_SORT = {"created_at": "created_at", "last_used_at": "last_used_at", "expires_at": "expires_at"}
-
-
-async def login_recorded(request: AppRequest, *, username: str, password: str) -> Session:
-    """Log in, and note the attempt (who, and whether it succeeded) on the request's access-log row.
-
-    A username that failed from several addresses within the throttling window is a security
-    event: it is logged as a warning and its row says from how many."""
-    attempt = {"username": username.casefold()[:64]}
-    try:
-        session = await service.login(
-            username=username,
-            password=password,
-            client=client_of(request),
-            hasher=request.app.ctx.hasher,
-            tokens=request.app.ctx.tokens,
-            policy=request.app.ctx.throttle,
-            now=clock.utcnow(),
-        )
-    except service.BadCredentials as error:
-        if error.addresses_guessing >= GUESSED_FROM_ADDRESSES:
-            logger.warning(
-                "security: username %r failed to log in from %d addresses within the throttling window",
-                attempt["username"],
-                error.addresses_guessing,
-            )
-            record_event(request, "auth.login_guessing", **attempt, addresses=error.addresses_guessing)
-        else:
-            record_event(request, "auth.login", **attempt, succeeded=False)
-        raise
-    except (Unauthorized, Throttled):
-        record_event(request, "auth.login", **attempt, succeeded=False)
-        raise
-    record_event(request, "auth.login", **attempt, succeeded=True)
-    return session
 
 
 def session_response(request: AppRequest, session: Session, *, use_cookie: bool) -> HTTPResponse:
@@ -128,7 +87,7 @@ def optional_body(request: AppRequest, model: type[RefreshRequest]) -> RefreshRe
 @returns(429, Problem, "Too many failed attempts; see Retry-After")
 async def login(request: AppRequest, body: LoginRequest) -> HTTPResponse:
     """Log in with a username and password."""
-    session = await login_recorded(request, username=body.username, password=body.password)
+    session = await attempts.login_recorded(request, username=body.username, password=body.password)
     return session_response(request, session, use_cookie=body.use_cookie)
 
 
@@ -212,38 +171,6 @@ async def change_password(request: AppRequest, body: PasswordChange) -> HTTPResp
     return no_content()
 
 
-def token_state(token: Token, now: datetime) -> TokenState:
-    if token.revoked_at is not None:
-        return "revoked"
-    if token.blocked:
-        return "blocked"
-    return "expired" if token.expires_at <= now else "active"
-
-
-def token_read(token: Token, *, now: datetime, current: uuid.UUID | None = None) -> TokenRead:
-    return TokenRead(
-        id=token.id,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        expires_at=token.expires_at,
-        ip=token.ip,
-        user_agent=token.user_agent,
-        blocked=token.blocked,
-        revoked_at=token.revoked_at,
-        revoked_reason=token.revoked_reason,
-        state=token_state(token, now),
-        current=token.id == current,
-    )
-
-
-async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | None = None) -> TokenPage:
-    now = clock.utcnow()
-    items, total = await paginate(
-        Token.filter(user_id=user_id), params, allowed_sort=TOKEN_SORT, default_sort=["-created_at"]
-    )
-    return page_of(TokenPage, [token_read(t, now=now, current=current) for t in items], total, params)
-
-
 @bp.get("/me/tokens")
 @require_user
 @openapi.tag("auth")
@@ -252,7 +179,7 @@ async def token_page(user_id: int, params: PageParams, *, current: uuid.UUID | N
 async def my_tokens(request: AppRequest, query: PageParams) -> HTTPResponse:
     """The caller's logins, newest first."""
     principal = request.ctx.principal
-    return json_response(await token_page(principal.user_id, query, current=principal.login_id))
+    return json_response(await logins.token_page(principal.user_id, query, current=principal.login_id))
 
 
 @bp.delete("/me/tokens/<token_id:uuid>")
@@ -269,4 +196,4 @@ async def revoke_my_token(request: AppRequest, token_id: uuid.UUID) -> HTTPRespo
     return no_content()
 
 
-blueprints = [bp, lockouts.bp]
+blueprints = [bp, lockouts.bp, *logins.blueprints]

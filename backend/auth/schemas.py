@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from backend.api import RequestModel, ResponseModel
+from backend.auth.models import Token
 from backend.pagination import Page, PageParams
 
 TokenState = Literal["active", "blocked", "revoked", "expired"]
@@ -67,6 +68,10 @@ class TokenPage(Page[TokenRead]):
     pass
 
 
+class TokenUpdate(RequestModel):
+    blocked: bool
+
+
 class LockoutQuery(PageParams):
     username: Annotated[str | None, Field(max_length=256, description="exact, case-insensitive")] = None
     ip: Annotated[str | None, Field(max_length=64)] = None
@@ -84,3 +89,30 @@ class LockoutRead(ResponseModel):
 
 class LockoutPage(Page[LockoutRead]):
     pass
+
+
+TOKEN_SORT = {"created_at": "created_at", "last_used_at": "last_used_at", "expires_at": "expires_at"}
+
+
+def token_state(token: Token, now: datetime) -> TokenState:
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.blocked:
+        return "blocked"
+    return "expired" if token.expires_at <= now else "active"
+
+
+def token_read(token: Token, *, now: datetime, current: uuid.UUID | None = None) -> TokenRead:
+    return TokenRead(
+        id=token.id,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        expires_at=token.expires_at,
+        ip=token.ip,
+        user_agent=token.user_agent,
+        blocked=token.blocked,
+        revoked_at=token.revoked_at,
+        revoked_reason=token.revoked_reason,
+        state=token_state(token, now),
+        current=token.id == current,
+    )

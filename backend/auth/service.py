@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
+from tortoise.queryset import QuerySet
 
 from backend import clock
 from backend.auth import throttle
@@ -22,13 +23,12 @@ from backend.auth.policy import password_problems
 from backend.auth.throttle import ThrottlePolicy
 from backend.auth.tokens import Claims, ExpiredToken, InvalidToken, IssuedToken, TokenService, TokenType
 from backend.errors import Throttled, Unauthorized, ValidationFailed
+from backend.proxy import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
 from backend.transactions import atomic
 from backend.users.models import User
 
 BAD_CREDENTIALS = "Invalid username or password"
 LAST_USED_RESOLUTION = timedelta(seconds=60)
-MAX_IP_LENGTH = 64
-MAX_USER_AGENT_LENGTH = 512
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ async def login(
 # Every authenticated request runs this one statement, so it is written out: built by the ORM
 # (joins through the role table, values() conversion) it cost about 1 ms a call, 7x the query.
 LIVE_LOGIN_SQL = """
-SELECT t.user_id, t.blocked, t.revoked_at, t.expires_at, t.last_used_at, t.ip, t.user_agent,
+SELECT t.user_id, t.refresh_jti, t.blocked, t.revoked_at, t.expires_at, t.last_used_at, t.ip, t.user_agent,
        u.username, u.is_active, u.password_change_required, r.name AS role
 FROM token t
 JOIN "user" u ON u.id = t.user_id
@@ -244,6 +244,15 @@ async def refresh(
     raise Unauthorized("This login has been revoked", code="token_revoked")
 
 
+async def access_for_refresh_token(*, refresh_token: str, tokens: TokenService, now: datetime) -> IssuedToken:
+    """A new access token for a live login's current refresh token, which stays as it is (the Flask
+    template's refresh, without rotation). A token that a rotation replaced is refused."""
+    claims, rows = await _live_login(refresh_token, kind="refresh", tokens=tokens, now=now)
+    if rows[0]["refresh_jti"] != claims.jti:
+        raise Unauthorized("This login has been revoked", code="token_revoked")
+    return tokens.issue(user_id=claims.user_id, login_id=claims.login_id, kind="access", now=now)
+
+
 async def _refuse_replay(claims: Claims, *, now: datetime, reuse_grace: timedelta) -> None:
     login = await Token.get_or_none(id=claims.login_id)
     if login is None or login.revoked_at is not None or login.blocked:
@@ -283,6 +292,19 @@ async def revoke_login(
     if user_id is not None:
         query = query.filter(user_id=user_id)
     return await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason) > 0
+
+
+def logins_of(user_id: int) -> QuerySet[Token]:
+    return Token.filter(user_id=user_id)
+
+
+async def set_login_blocked(*, login_id: uuid.UUID, blocked: bool) -> Token | None:
+    """Block or unblock one login; answer it (with its user), or None when there is no such login."""
+    login = await Token.get_or_none(id=login_id).select_related("user")
+    if login is not None:
+        login.blocked = blocked
+        await login.save(update_fields=["blocked"])
+    return login
 
 
 async def revoke_user_logins(
@@ -329,8 +351,41 @@ async def change_password(
             errors=[{"loc": ["body", "current_password"], "msg": "Incorrect password", "type": "invalid"}],
         )
     await throttle.record_success(attempt)
-    check_password_policy(new_password, username=user.username, min_length=min_length, field="new_password")
-    user.password_hash = await hasher.hash(new_password)
-    user.password_change_required = False
-    await user.save(update_fields=["password_hash", "password_change_required", "updated_at"])
-    await revoke_user_logins(user_id=user.id, reason="password_change", now=now, keep=principal.login_id)
+    await replace_password(
+        user=user,
+        password=new_password,
+        hasher=hasher,
+        password_change_required=False,
+        policy=PasswordPolicyCheck(min_length=min_length, field="new_password"),
+        keep=principal.login_id,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class PasswordPolicyCheck:
+    min_length: int
+    field: str  # the body field an error names
+
+
+async def replace_password(
+    *,
+    user: User,
+    password: str,
+    hasher: PasswordHasher,
+    password_change_required: bool,
+    policy: PasswordPolicyCheck | None,
+    keep: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Set a user's password (checked against the policy unless None) and end their logins, all but
+    `keep`, in one transaction; answer how many ended."""
+    if policy is not None:
+        check_password_policy(
+            password, username=user.username, min_length=policy.min_length, field=policy.field
+        )
+    user.password_hash = await hasher.hash(password)
+    user.password_change_required = password_change_required
+    async with atomic():
+        await user.save(update_fields=["password_hash", "password_change_required", "updated_at"])
+        return await revoke_user_logins(user_id=user.id, reason="password_change", now=now, keep=keep)

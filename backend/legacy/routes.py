@@ -26,9 +26,8 @@ from backend import clock
 from backend.api import Handler, RequestModel, ResponseModel, body, carry_operation, returns
 from backend.app_types import AppRequest
 from backend.auth import service as auth_service
+from backend.auth.attempts import login_recorded
 from backend.auth.decorators import bearer_token, require_roles
-from backend.auth.models import Token
-from backend.auth.routes import login_recorded
 from backend.auth.tokens import InvalidToken
 from backend.docs import media, operations
 from backend.errors import Unauthorized
@@ -145,20 +144,12 @@ async def legacy_login(request: AppRequest, body: LegacyLogin) -> HTTPResponse:
 @returns(200, Message)
 async def legacy_refresh(request: AppRequest) -> HTTPResponse:
     """A new access token for a refresh token, which stays the same (Flask template)."""
-    claims = await refresh_claims(request)
-    login = await Token.get_or_none(id=claims.login_id).select_related("user")
-    now = clock.utcnow()
-    if (
-        login is None
-        or login.refresh_jti != claims.jti
-        or login.revoked_at is not None
-        or login.blocked
-        or not login.user.is_active
-    ):
-        raise Unauthorized("Token has been revoked", code="token_revoked")
-    if login.expires_at <= now:
-        raise Unauthorized("Token has expired", code="token_expired")
-    access = request.app.ctx.tokens.issue(user_id=login.user.id, login_id=login.id, kind="access", now=now)
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("Missing Authorization Header")
+    access = await auth_service.access_for_refresh_token(
+        refresh_token=token, tokens=request.app.ctx.tokens, now=clock.utcnow()
+    )
     return json({"access_token": access.token})
 
 

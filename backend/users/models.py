@@ -3,6 +3,9 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+# Usernames: 3-64 letters, digits, `.`, `_`, `-`, `@` (the API's schemas and the service both check it).
+USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{3,64}$"
+
 BUILT_IN_ROLES = {
     "admin": "Manages users, roles, tokens and the access log",
     "user": "Works with patient data",

@@ -1,24 +1,19 @@
-"""`/api/v1/users`, `/api/v1/roles` and `/api/v1/tokens`: administration, for role `admin`."""
+"""`/api/v1/users` and `/api/v1/roles`: administration, for role `admin`.
+
+A user's logins (`/api/v1/users/{id}/tokens`) are served by backend/auth/logins.py."""
 
 from __future__ import annotations
 
-import uuid
 from urllib.parse import quote
 
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
-from backend import clock
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.app_types import AppRequest
-from backend.audit.events import record_event
-from backend.auth import service as auth_service
+from backend.audit.events import record_event, user_target
 from backend.auth import throttle
 from backend.auth.decorators import require_roles
-from backend.auth.models import Token
-from backend.auth.routes import TOKEN_SORT, token_page, token_read
-from backend.auth.schemas import TokenPage, TokenRead
-from backend.errors import NotFound
 from backend.pagination import PageParams, page_of, paginate
 from backend.users import service
 from backend.users.models import Role, User
@@ -28,7 +23,6 @@ from backend.users.schemas import (
     RolePage,
     RoleRead,
     RoleUpdate,
-    TokenUpdate,
     UserCreate,
     UserPage,
     UserQuery,
@@ -39,7 +33,6 @@ from backend.users.schemas import (
 
 users = Blueprint("users", url_prefix="/users")
 roles = Blueprint("roles", url_prefix="/roles")
-tokens = Blueprint("tokens", url_prefix="/tokens")
 
 USER_SORT = {
     "username": "username_key",
@@ -52,10 +45,6 @@ ROLE_SORT = {"name": "name", "user_count": "user_count"}
 
 async def read(user: User) -> UserRead:
     return user_read(user, (await service.roles_by_user([user.id]))[user.id])
-
-
-def target(user: User) -> dict[str, object]:
-    return {"target_user_id": user.id, "target_username": user.username}
 
 
 @users.get("/")
@@ -89,7 +78,7 @@ async def create_user(request: AppRequest, body: UserCreate) -> HTTPResponse:
         password_change_required=body.password_change_required,
         min_password_length=request.app.ctx.settings.password_min_length,
     )
-    record_event(request, "user.create", **target(user), roles=sorted(set(body.roles)))
+    record_event(request, "user.create", **user_target(user), roles=sorted(set(body.roles)))
     return created(await read(user), location=f"/api/v1/users/{user.id}")
 
 
@@ -125,7 +114,7 @@ async def update_user(request: AppRequest, user_id: int, body: UserUpdate) -> HT
         for field in body.model_fields_set
         if getattr(before, field) != getattr(after, field)
     }
-    record_event(request, "user.update", **target(user), changes=changes)
+    record_event(request, "user.update", **user_target(user), changes=changes)
     return json_response(after)
 
 
@@ -137,7 +126,7 @@ async def update_user(request: AppRequest, user_id: int, body: UserUpdate) -> HT
 @returns(409, Problem, "Yourself, or the last active admin")
 async def delete_user(request: AppRequest, user_id: int) -> HTTPResponse:
     user = await service.delete_user(user_id=user_id, acting_user_id=request.ctx.principal.user_id)
-    record_event(request, "user.delete", **target(user))
+    record_event(request, "user.delete", **user_target(user))
     return no_content()
 
 
@@ -158,51 +147,8 @@ async def reset_password(request: AppRequest, user_id: int, body: PasswordReset)
         min_password_length=request.app.ctx.settings.password_min_length,
     )
     await throttle.lift_user_lockouts(user.username_key)
-    record_event(request, "user.password_reset", **target(user), logins_ended=ended)
+    record_event(request, "user.password_reset", **user_target(user), logins_ended=ended)
     return no_content()
-
-
-@users.get("/<user_id:id>/tokens")
-@require_roles("admin")
-@openapi.tag("users")
-@query(PageParams, sort=TOKEN_SORT)
-@returns(200, TokenPage)
-@returns(404, Problem)
-async def list_user_tokens(request: AppRequest, user_id: int, query: PageParams) -> HTTPResponse:
-    """The user's logins, newest first."""
-    user = await service.get_user(user_id)
-    return json_response(await token_page(user.id, query))
-
-
-@users.delete("/<user_id:id>/tokens")
-@require_roles("admin")
-@openapi.tag("users")
-@returns(204)
-@returns(404, Problem)
-async def revoke_user_tokens(request: AppRequest, user_id: int) -> HTTPResponse:
-    """End every login of the user."""
-    user = await service.get_user(user_id)
-    ended = await auth_service.revoke_user_logins(user_id=user.id, reason="admin")
-    record_event(request, "user.tokens_revoke", **target(user), logins_ended=ended)
-    return no_content()
-
-
-@tokens.patch("/<token_id:uuid>")
-@require_roles("admin")
-@openapi.tag("users")
-@body(TokenUpdate)
-@returns(200, TokenRead)
-@returns(404, Problem)
-async def update_token(request: AppRequest, token_id: uuid.UUID, body: TokenUpdate) -> HTTPResponse:
-    """Block or unblock one login: a blocked login is refused until it is unblocked."""
-    token = await Token.get_or_none(id=token_id).select_related("user")
-    if token is None:
-        raise NotFound("No such login")
-    token.blocked = body.blocked
-    await token.save(update_fields=["blocked"])
-    action = "token.block" if body.blocked else "token.unblock"
-    record_event(request, action, **target(token.user), token_id=str(token.id))
-    return json_response(token_read(token, now=clock.utcnow()))
 
 
 def role_read(role: Role) -> RoleRead:
@@ -265,4 +211,4 @@ async def delete_role(request: AppRequest, name: str) -> HTTPResponse:
     return no_content()
 
 
-blueprints = [users, roles, tokens]
+blueprints = [users, roles]

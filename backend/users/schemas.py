@@ -7,9 +7,9 @@ from pydantic import Field, StringConstraints
 
 from backend.api import RequestModel, ResponseModel
 from backend.pagination import Page, PageParams
-from backend.users.models import User
+from backend.users.models import USERNAME_PATTERN, User
 
-Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._@-]{3,64}$")]
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
 Password = Annotated[str, StringConstraints(strip_whitespace=False), Field(min_length=1, max_length=1024)]
 RoleName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,63}$")]
 Description = Annotated[str, Field(max_length=255)]
@@ -76,10 +76,6 @@ class RoleCreate(RequestModel):
 
 class RoleUpdate(RequestModel):
     description: Description
-
-
-class TokenUpdate(RequestModel):
-    blocked: bool
 
 
 def user_read(user: User, roles: list[str]) -> UserRead:

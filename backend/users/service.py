@@ -17,12 +17,16 @@ from tortoise.queryset import QuerySet
 
 from backend import clock
 from backend.auth.passwords import PasswordHasher
-from backend.auth.service import check_password_policy, revoke_user_logins
+from backend.auth.service import (
+    PasswordPolicyCheck,
+    check_password_policy,
+    replace_password,
+    revoke_user_logins,
+)
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.transactions import atomic
-from backend.users.models import Role, User
+from backend.users.models import USERNAME_PATTERN, Role, User
 
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
 ADMIN = "admin"
 
 
@@ -31,7 +35,7 @@ def username_key(username: str) -> str:
 
 
 def check_username(username: str) -> None:
-    if not USERNAME_PATTERN.fullmatch(username):
+    if not re.fullmatch(USERNAME_PATTERN, username):
         raise ValidationFailed(
             "Usernames are 3-64 characters: letters, digits, '.', '_', '-', '@'",
             errors=[{"loc": ["body", "username"], "msg": "Invalid username", "type": "username"}],
@@ -170,15 +174,18 @@ async def set_password(
     min_password_length: int | None = None,
 ) -> int:
     """Set a user's password and end all their logins; answer how many ended."""
-    if min_password_length is not None:
-        check_password_policy(
-            password, username=user.username, min_length=min_password_length, field="password"
-        )
-    user.password_hash = await hasher.hash(password)
-    user.password_change_required = password_change_required
-    async with atomic():
-        await user.save(update_fields=["password_hash", "password_change_required", "updated_at"])
-        return await revoke_user_logins(user_id=user.id, reason="password_change")
+    policy = (
+        None
+        if min_password_length is None
+        else PasswordPolicyCheck(min_length=min_password_length, field="password")
+    )
+    return await replace_password(
+        user=user,
+        password=password,
+        hasher=hasher,
+        password_change_required=password_change_required,
+        policy=policy,
+    )
 
 
 def search_users(*, q: str | None, role: str | None, is_active: bool | None) -> QuerySet[User]:
