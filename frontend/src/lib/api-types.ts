@@ -477,7 +477,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Block or unblock one login: a blocked login is refused until it is unblocked. */
-        patch: operations["patch~tokens.update_token"];
+        patch: operations["patch~logins.update_token"];
         trace?: never;
     };
     "/api/v1/users": {
@@ -542,11 +542,11 @@ export interface paths {
             cookie?: never;
         };
         /** The user's logins, newest first. */
-        get: operations["get~users.list_user_tokens"];
+        get: operations["get~user_logins.list_user_tokens"];
         put?: never;
         post?: never;
         /** End every login of the user. */
-        delete: operations["delete~users.revoke_user_tokens"];
+        delete: operations["delete~user_logins.revoke_user_tokens"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4354,7 +4354,7 @@ export interface operations {
             };
         };
     };
-    "patch~tokens.update_token": {
+    "patch~logins.update_token": {
         parameters: {
             query?: never;
             header?: never;
@@ -4937,7 +4937,7 @@ export interface operations {
             };
         };
     };
-    "get~users.list_user_tokens": {
+    "get~user_logins.list_user_tokens": {
         parameters: {
             query?: {
                 page?: number;
@@ -5008,7 +5008,7 @@ export interface operations {
             };
         };
     };
-    "delete~users.revoke_user_tokens": {
+    "delete~user_logins.revoke_user_tokens": {
         parameters: {
             query?: never;
             header?: never;
