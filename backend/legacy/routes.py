@@ -172,7 +172,7 @@ async def legacy_logout(request: AppRequest) -> HTTPResponse:
 @returns(200, LegacyPatients)
 async def legacy_list_patients(request: AppRequest) -> HTTPResponse:
     """Every patient, with appointments and measures (Flask template; no paging)."""
-    found = await patients.search_patients(q=None).order_by("id").prefetch_related(*patients.PATIENT_DETAILS)
+    found = await patients.all_patients()
     return json({"patients": [legacy_patient(p) for p in found]})
 
 
@@ -184,7 +184,7 @@ async def legacy_list_patients(request: AppRequest) -> HTTPResponse:
 @returns(200, PatientRead)
 async def legacy_create_patient(request: AppRequest, body: LegacyPatient) -> HTTPResponse:
     """Create a patient; 200 (not 201), as the Flask template answered."""
-    patient = await patients.create_patient(PatientCreate(**body.model_dump()))
+    patient = await patients.create_patient(data=PatientCreate(**body.model_dump()))
     return json(legacy_patient(patient))
 
 
@@ -194,7 +194,7 @@ async def legacy_create_patient(request: AppRequest, body: LegacyPatient) -> HTT
 @require_roles("user")
 @returns(200, PatientRead)
 async def legacy_get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
-    return json(legacy_patient(await patients.get_patient(patient_id, details=True)))
+    return json(legacy_patient(await patients.get_patient(patient_id=patient_id, details=True)))
 
 
 @bp.put("/patient/<patient_id:id>")
@@ -207,8 +207,8 @@ async def legacy_update_patient(
     request: AppRequest, patient_id: int, body: LegacyPatientUpdate
 ) -> HTTPResponse:
     """Partial update: fields absent, null or "" stay as they are (Flask template's PUT)."""
-    changes = PatientUpdate(**body.model_dump(exclude_none=True)).model_dump(exclude_unset=True)
-    return json(legacy_patient(await patients.update_patient(patient_id, changes)))
+    changes = PatientUpdate(**body.model_dump(exclude_none=True))
+    return json(legacy_patient(await patients.update_patient(patient_id=patient_id, changes=changes)))
 
 
 @bp.delete("/patient/<patient_id:id>")
@@ -217,5 +217,5 @@ async def legacy_update_patient(
 @require_roles("user")
 @returns(200, Deleted)
 async def legacy_delete_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
-    await patients.delete_patient(patient_id)
+    await patients.delete_patient(patient_id=patient_id)
     return json({"message": "Patient deleted"})

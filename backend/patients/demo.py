@@ -49,7 +49,7 @@ async def seed_demo(*, only_if_empty: bool = False, appointments: int = 6, seed:
             ]
             visits.append(AppointmentCreate(date=when, notes=f"Visit {week + 1}", measures=measures))
         await service.create_patient(
-            PatientCreate(
+            data=PatientCreate(
                 name=name, surname=surname, birthday=birthday, comments="Demo patient", appointments=visits
             )
         )

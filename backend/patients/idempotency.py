@@ -46,7 +46,7 @@ async def create_patient_once(data: PatientCreate, *, user_id: int, key: str) ->
         return existing
     try:
         return await service.create_patient(
-            data,
+            data=data,
             also=lambda patient: PatientIdempotencyKey.create(
                 user_id=user_id, key=key, request_hash=digest, patient=patient
             ),
@@ -67,4 +67,4 @@ async def _replay(user_id: int, key: str, digest: str) -> Patient | None:
             code="idempotency_key_reused",
             errors=[{"loc": ["header", HEADER], "msg": "Key reused with another body", "type": "reused"}],
         )
-    return await service.get_patient(stored.patient_id, details=True)  # type: ignore[attr-defined]
+    return await service.get_patient(patient_id=stored.patient_id, details=True)  # type: ignore[attr-defined]

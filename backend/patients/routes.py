@@ -11,7 +11,6 @@ from backend.auth.decorators import require_roles
 from backend.docs import RawSchema
 from backend.pagination import PageParams, page_of, paginate
 from backend.patients import idempotency, service
-from backend.patients.models import Appointment, Category, Measure
 from backend.patients.schemas import (
     AppointmentCreate,
     AppointmentPage,
@@ -83,7 +82,7 @@ async def create_patient(request: AppRequest, body: PatientCreate) -> HTTPRespon
     """Create a patient, optionally with appointments and their measures: all or nothing."""
     key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
     if key is None:
-        patient = await service.create_patient(body)
+        patient = await service.create_patient(data=body)
     else:
         patient = await idempotency.create_patient_once(body, user_id=request.ctx.principal.user_id, key=key)
     return created(patient_read(patient), location=f"/api/v1/patients/{patient.id}")
@@ -96,7 +95,7 @@ async def create_patient(request: AppRequest, body: PatientCreate) -> HTTPRespon
 @returns(404, Problem)
 async def get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     """One patient with their appointments and measures."""
-    return json_response(patient_read(await service.get_patient(patient_id, details=True)))
+    return json_response(patient_read(await service.get_patient(patient_id=patient_id, details=True)))
 
 
 @patients.patch(PATIENT)
@@ -106,8 +105,7 @@ async def get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
 @returns(200, PatientRead)
 @returns(404, Problem)
 async def update_patient(request: AppRequest, patient_id: int, body: PatientUpdate) -> HTTPResponse:
-    patient = await service.update_patient(patient_id, body.model_dump(exclude_unset=True))
-    return json_response(patient_read(patient))
+    return json_response(patient_read(await service.update_patient(patient_id=patient_id, changes=body)))
 
 
 @patients.delete(PATIENT)
@@ -117,7 +115,7 @@ async def update_patient(request: AppRequest, patient_id: int, body: PatientUpda
 @returns(404, Problem)
 async def delete_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     """Delete a patient with their appointments and measures."""
-    await service.delete_patient(patient_id)
+    await service.delete_patient(patient_id=patient_id)
     return no_content()
 
 
@@ -128,9 +126,10 @@ async def delete_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
 @returns(200, AppointmentPage)
 @returns(404, Problem)
 async def list_appointments(request: AppRequest, patient_id: int, query: PageParams) -> HTTPResponse:
-    await service.get_patient(patient_id)
-    rows = Appointment.filter(patient_id=patient_id).prefetch_related(*service.APPOINTMENT_DETAILS)
-    page, total = await paginate(rows, query, allowed_sort=APPOINTMENT_SORT, default_sort=["date", "id"])
+    appointments = await service.appointments_of(patient_id=patient_id)
+    page, total = await paginate(
+        appointments, query, allowed_sort=APPOINTMENT_SORT, default_sort=["date", "id"]
+    )
     items = [appointment_read(a) for a in page]
     return json_response(page_of(AppointmentPage, items, total, query))
 
@@ -142,7 +141,7 @@ async def list_appointments(request: AppRequest, patient_id: int, query: PagePar
 @returns(201, AppointmentRead)
 @returns(404, Problem)
 async def create_appointment(request: AppRequest, patient_id: int, body: AppointmentCreate) -> HTTPResponse:
-    appointment = await service.create_appointment(patient_id, body)
+    appointment = await service.create_appointment(patient_id=patient_id, data=body)
     return created(
         appointment_read(appointment), location=f"/api/v1/patients/{patient_id}/appointments/{appointment.id}"
     )
@@ -155,7 +154,9 @@ async def create_appointment(request: AppRequest, patient_id: int, body: Appoint
 @returns(404, Problem, "No such appointment, or it belongs to another patient")
 async def get_appointment(request: AppRequest, patient_id: int, appointment_id: int) -> HTTPResponse:
     return json_response(
-        appointment_read(await service.get_appointment(patient_id, appointment_id, details=True))
+        appointment_read(
+            await service.get_appointment(patient_id=patient_id, appointment_id=appointment_id, details=True)
+        )
     )
 
 
@@ -168,10 +169,10 @@ async def get_appointment(request: AppRequest, patient_id: int, appointment_id: 
 async def update_appointment(
     request: AppRequest, patient_id: int, appointment_id: int, body: AppointmentUpdate
 ) -> HTTPResponse:
-    changes = body.model_dump(exclude_unset=True)
-    return json_response(
-        appointment_read(await service.update_appointment(patient_id, appointment_id, changes))
+    appointment = await service.update_appointment(
+        patient_id=patient_id, appointment_id=appointment_id, changes=body
     )
+    return json_response(appointment_read(appointment))
 
 
 @patients.delete(APPOINTMENT)
@@ -180,7 +181,7 @@ async def update_appointment(
 @returns(204)
 @returns(404, Problem)
 async def delete_appointment(request: AppRequest, patient_id: int, appointment_id: int) -> HTTPResponse:
-    await service.delete_appointment(patient_id, appointment_id)
+    await service.delete_appointment(patient_id=patient_id, appointment_id=appointment_id)
     return no_content()
 
 
@@ -193,9 +194,8 @@ async def delete_appointment(request: AppRequest, patient_id: int, appointment_i
 async def list_measures(
     request: AppRequest, patient_id: int, appointment_id: int, query: PageParams
 ) -> HTTPResponse:
-    await service.get_appointment(patient_id, appointment_id)
-    rows = Measure.filter(appointment_id=appointment_id).prefetch_related(*service.MEASURE_DETAILS)
-    page, total = await paginate(rows, query, allowed_sort=MEASURE_SORT, default_sort=["timestamp", "id"])
+    measures = await service.measures_of(patient_id=patient_id, appointment_id=appointment_id)
+    page, total = await paginate(measures, query, allowed_sort=MEASURE_SORT, default_sort=["timestamp", "id"])
     items = [measure_read(m) for m in page]
     return json_response(page_of(MeasurePage, items, total, query))
 
@@ -209,7 +209,7 @@ async def list_measures(
 async def create_measure(
     request: AppRequest, patient_id: int, appointment_id: int, body: MeasureCreate
 ) -> HTTPResponse:
-    measure = await service.create_measure(patient_id, appointment_id, body)
+    measure = await service.create_measure(patient_id=patient_id, appointment_id=appointment_id, data=body)
     location = f"/api/v1/patients/{patient_id}/appointments/{appointment_id}/measures/{measure.id}"
     return created(measure_read(measure), location=location)
 
@@ -222,7 +222,10 @@ async def create_measure(
 async def get_measure(
     request: AppRequest, patient_id: int, appointment_id: int, measure_id: int
 ) -> HTTPResponse:
-    return json_response(measure_read(await service.get_measure(patient_id, appointment_id, measure_id)))
+    measure = await service.get_measure(
+        patient_id=patient_id, appointment_id=appointment_id, measure_id=measure_id
+    )
+    return json_response(measure_read(measure))
 
 
 @patients.patch(MEASURE)
@@ -234,8 +237,9 @@ async def get_measure(
 async def update_measure(
     request: AppRequest, patient_id: int, appointment_id: int, measure_id: int, body: MeasureUpdate
 ) -> HTTPResponse:
-    changes = body.model_dump(exclude_unset=True)
-    measure = await service.update_measure(patient_id, appointment_id, measure_id, changes)
+    measure = await service.update_measure(
+        patient_id=patient_id, appointment_id=appointment_id, measure_id=measure_id, changes=body
+    )
     return json_response(measure_read(measure))
 
 
@@ -247,7 +251,7 @@ async def update_measure(
 async def delete_measure(
     request: AppRequest, patient_id: int, appointment_id: int, measure_id: int
 ) -> HTTPResponse:
-    await service.delete_measure(patient_id, appointment_id, measure_id)
+    await service.delete_measure(patient_id=patient_id, appointment_id=appointment_id, measure_id=measure_id)
     return no_content()
 
 
@@ -259,9 +263,8 @@ async def delete_measure(
 @returns(404, Problem)
 async def patient_measures(request: AppRequest, patient_id: int, query: MeasureQuery) -> HTTPResponse:
     """The patient's measures across appointments, oldest first: a time series for a chart."""
-    await service.get_patient(patient_id)
     page, total = await paginate(
-        service.patient_measures(patient_id, query),
+        await service.patient_measures(patient_id=patient_id, filters=query),
         query,
         allowed_sort=MEASURE_SORT,
         default_sort=["timestamp", "id"],
@@ -277,7 +280,7 @@ async def patient_measures(request: AppRequest, patient_id: int, query: MeasureQ
 @returns(200, CategoryPage)
 async def list_categories(request: AppRequest, query: PageParams) -> HTTPResponse:
     page, total = await paginate(
-        Category.all(), query, allowed_sort=CATEGORY_SORT, default_sort=["name", "id"]
+        service.categories(), query, allowed_sort=CATEGORY_SORT, default_sort=["name", "id"]
     )
     items = [category_read(c) for c in page]
     return json_response(page_of(CategoryPage, items, total, query))

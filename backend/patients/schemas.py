@@ -145,18 +145,11 @@ class MeasureQuery(PageParams):
 
 
 def category_read(category: Category) -> CategoryRead:
-    return CategoryRead(id=category.id, name=category.name)
+    return CategoryRead.model_validate(category)
 
 
 def measure_read(measure: Measure) -> MeasureRead:
-    return MeasureRead(
-        id=measure.id,
-        appointment_id=measure.appointment_id,  # type: ignore[attr-defined]
-        category=category_read(measure.category),
-        marker=measure.marker,
-        value=measure.value,
-        timestamp=measure.timestamp,
-    )
+    return MeasureRead.model_validate(measure)  # its category too (prefetched)
 
 
 def appointment_read(appointment: Appointment) -> AppointmentRead:
@@ -170,13 +163,7 @@ def appointment_read(appointment: Appointment) -> AppointmentRead:
 
 
 def patient_summary(patient: Patient) -> PatientSummary:
-    return PatientSummary(
-        id=patient.id,
-        name=patient.name,
-        surname=patient.surname,
-        birthday=patient.birthday,
-        comments=patient.comments,
-    )
+    return PatientSummary.model_validate(patient)
 
 
 def patient_read(patient: Patient) -> PatientRead:

@@ -6,7 +6,7 @@ or a measure of another appointment, is not found (404), never silently served.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from tortoise.expressions import Q
@@ -14,7 +14,15 @@ from tortoise.queryset import QuerySet
 
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.patients.models import Appointment, Category, Measure, Patient
-from backend.patients.schemas import AppointmentCreate, MeasureCreate, MeasureQuery, PatientCreate
+from backend.patients.schemas import (
+    AppointmentCreate,
+    AppointmentUpdate,
+    MeasureCreate,
+    MeasureQuery,
+    MeasureUpdate,
+    PatientCreate,
+    PatientUpdate,
+)
 from backend.transactions import atomic
 
 MEASURE_DETAILS = ("category",)
@@ -29,7 +37,12 @@ def search_patients(*, q: str | None) -> QuerySet[Patient]:
     return patients
 
 
-async def get_patient(patient_id: int, *, details: bool = False) -> Patient:
+async def all_patients() -> list[Patient]:
+    """Every patient with appointments and measures, by id (the Flask template's list, unpaged)."""
+    return await Patient.all().order_by("id").prefetch_related(*PATIENT_DETAILS)
+
+
+async def get_patient(*, patient_id: int, details: bool = False) -> Patient:
     query = Patient.filter(id=patient_id)
     if details:
         query = query.prefetch_related(*PATIENT_DETAILS)
@@ -39,25 +52,25 @@ async def get_patient(patient_id: int, *, details: bool = False) -> Patient:
     return patient
 
 
-async def get_appointment(patient_id: int, appointment_id: int, *, details: bool = False) -> Appointment:
+async def get_appointment(*, patient_id: int, appointment_id: int, details: bool = False) -> Appointment:
     query = Appointment.filter(id=appointment_id, patient_id=patient_id)
     if details:
         query = query.prefetch_related(*APPOINTMENT_DETAILS)
     appointment = await query.first()
     if appointment is None:
-        await get_patient(patient_id)
+        await get_patient(patient_id=patient_id)
         raise NotFound(f"Patient {patient_id} has no appointment with id {appointment_id}")
     return appointment
 
 
-async def get_measure(patient_id: int, appointment_id: int, measure_id: int) -> Measure:
+async def get_measure(*, patient_id: int, appointment_id: int, measure_id: int) -> Measure:
     measure = (
         await Measure.filter(id=measure_id, appointment_id=appointment_id, appointment__patient_id=patient_id)
         .prefetch_related(*MEASURE_DETAILS)
         .first()
     )
     if measure is None:
-        await get_appointment(patient_id, appointment_id)
+        await get_appointment(patient_id=patient_id, appointment_id=appointment_id)
         raise NotFound(f"Appointment {appointment_id} has no measure with id {measure_id}")
     return measure
 
@@ -95,7 +108,7 @@ async def _create_measures(appointment: Appointment, measures: Iterable[MeasureC
 
 
 async def create_patient(
-    data: PatientCreate, *, also: Callable[[Patient], Awaitable[object]] | None = None
+    *, data: PatientCreate, also: Callable[[Patient], Awaitable[object]] | None = None
 ) -> Patient:
     """Create a patient with their appointments and measures: all of it, or nothing.
 
@@ -115,69 +128,88 @@ async def create_patient(
             await _create_measures(appointment, appointment_data.measures)
         if also is not None:
             await also(patient)
-    return await get_patient(patient.id, details=True)
+    return await get_patient(patient_id=patient.id, details=True)
 
 
-async def update_patient(patient_id: int, changes: Mapping[str, Any]) -> Patient:
-    patient = await get_patient(patient_id)
-    if changes:
-        await patient.update_from_dict(dict(changes)).save()
-    return await get_patient(patient_id, details=True)
+async def update_patient(*, patient_id: int, changes: PatientUpdate) -> Patient:
+    """Set the fields `changes` has (absent ones stay as they are)."""
+    patient = await get_patient(patient_id=patient_id)
+    if fields := changes.model_dump(exclude_unset=True):
+        await patient.update_from_dict(fields).save()
+    return await get_patient(patient_id=patient_id, details=True)
 
 
-async def delete_patient(patient_id: int) -> None:
-    patient = await get_patient(patient_id)
+async def delete_patient(*, patient_id: int) -> None:
+    """Delete a patient with their appointments and measures."""
+    patient = await get_patient(patient_id=patient_id)
     await patient.delete()
 
 
-async def create_appointment(patient_id: int, data: AppointmentCreate) -> Appointment:
-    await get_patient(patient_id)
+async def appointments_of(*, patient_id: int) -> QuerySet[Appointment]:
+    """The patient's appointments with their measures (404 when there is no such patient)."""
+    await get_patient(patient_id=patient_id)
+    return Appointment.filter(patient_id=patient_id).prefetch_related(*APPOINTMENT_DETAILS)
+
+
+async def create_appointment(*, patient_id: int, data: AppointmentCreate) -> Appointment:
+    await get_patient(patient_id=patient_id)
     await _categories_exist(
         (("measures", m, "category_id"), measure.category_id) for m, measure in enumerate(data.measures)
     )
     async with atomic():
         appointment = await Appointment.create(patient_id=patient_id, date=data.date, notes=data.notes)
         await _create_measures(appointment, data.measures)
-    return await get_appointment(patient_id, appointment.id, details=True)
+    return await get_appointment(patient_id=patient_id, appointment_id=appointment.id, details=True)
 
 
-async def update_appointment(patient_id: int, appointment_id: int, changes: Mapping[str, Any]) -> Appointment:
-    appointment = await get_appointment(patient_id, appointment_id)
-    if changes:
-        await appointment.update_from_dict(dict(changes)).save()
-    return await get_appointment(patient_id, appointment_id, details=True)
+async def update_appointment(
+    *, patient_id: int, appointment_id: int, changes: AppointmentUpdate
+) -> Appointment:
+    appointment = await get_appointment(patient_id=patient_id, appointment_id=appointment_id)
+    if fields := changes.model_dump(exclude_unset=True):
+        await appointment.update_from_dict(fields).save()
+    return await get_appointment(patient_id=patient_id, appointment_id=appointment_id, details=True)
 
 
-async def delete_appointment(patient_id: int, appointment_id: int) -> None:
-    appointment = await get_appointment(patient_id, appointment_id)
+async def delete_appointment(*, patient_id: int, appointment_id: int) -> None:
+    appointment = await get_appointment(patient_id=patient_id, appointment_id=appointment_id)
     await appointment.delete()
 
 
-async def create_measure(patient_id: int, appointment_id: int, data: MeasureCreate) -> Measure:
-    appointment = await get_appointment(patient_id, appointment_id)
+async def measures_of(*, patient_id: int, appointment_id: int) -> QuerySet[Measure]:
+    """An appointment's measures (404 when there is no such appointment of that patient)."""
+    await get_appointment(patient_id=patient_id, appointment_id=appointment_id)
+    return Measure.filter(appointment_id=appointment_id).prefetch_related(*MEASURE_DETAILS)
+
+
+async def create_measure(*, patient_id: int, appointment_id: int, data: MeasureCreate) -> Measure:
+    appointment = await get_appointment(patient_id=patient_id, appointment_id=appointment_id)
     await _categories_exist([(("category_id",), data.category_id)])
     measure = await Measure.create(appointment=appointment, **data.model_dump())
-    return await get_measure(patient_id, appointment_id, measure.id)
+    return await get_measure(patient_id=patient_id, appointment_id=appointment_id, measure_id=measure.id)
 
 
 async def update_measure(
-    patient_id: int, appointment_id: int, measure_id: int, changes: Mapping[str, Any]
+    *, patient_id: int, appointment_id: int, measure_id: int, changes: MeasureUpdate
 ) -> Measure:
-    measure = await get_measure(patient_id, appointment_id, measure_id)
-    if "category_id" in changes:
-        await _categories_exist([(("category_id",), changes["category_id"])])
-    if changes:
-        await measure.update_from_dict(dict(changes)).save()
-    return await get_measure(patient_id, appointment_id, measure_id)
+    measure = await get_measure(patient_id=patient_id, appointment_id=appointment_id, measure_id=measure_id)
+    fields = changes.model_dump(exclude_unset=True)
+    if "category_id" in fields:
+        await _categories_exist([(("category_id",), fields["category_id"])])
+    if fields:
+        await measure.update_from_dict(fields).save()
+    return await get_measure(patient_id=patient_id, appointment_id=appointment_id, measure_id=measure_id)
 
 
-async def delete_measure(patient_id: int, appointment_id: int, measure_id: int) -> None:
-    measure = await get_measure(patient_id, appointment_id, measure_id)
+async def delete_measure(*, patient_id: int, appointment_id: int, measure_id: int) -> None:
+    measure = await get_measure(patient_id=patient_id, appointment_id=appointment_id, measure_id=measure_id)
     await measure.delete()
 
 
-def patient_measures(patient_id: int, filters: MeasureQuery) -> QuerySet[Measure]:
-    """The patient's measures across appointments: a time series for a chart."""
+async def patient_measures(*, patient_id: int, filters: MeasureQuery) -> QuerySet[Measure]:
+    """The patient's measures across appointments: a time series for a chart (404 when there is no
+    such patient)."""
+    await get_patient(patient_id=patient_id)
     measures = Measure.filter(appointment__patient_id=patient_id)
     if filters.marker:
         measures = measures.filter(marker=filters.marker)
@@ -188,6 +220,10 @@ def patient_measures(patient_id: int, filters: MeasureQuery) -> QuerySet[Measure
     if filters.until:
         measures = measures.filter(timestamp__lt=filters.until)
     return measures.prefetch_related(*MEASURE_DETAILS)
+
+
+def categories() -> QuerySet[Category]:
+    return Category.all()
 
 
 async def create_category(*, name: str) -> Category:
