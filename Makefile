@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/docs.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 # The template's own installs are locked (requirements/*.txt, with hashes; `make lock` regenerates
 # them); pyproject.toml keeps ranges for anyone installing the package as a library.

@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     )
 
     register_path_types(app)
-    register_docs(app)
+    register_docs(app, settings.frontend_dist)
     register_database(app, settings)
     headers = register_middleware(app, settings)
     cors = register_cors(app, settings)

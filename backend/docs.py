@@ -3,16 +3,23 @@
 sanic-ext collects the operations from the routes; the schemas are pydantic's own JSON
 Schema, registered as components, so the document says exactly what the API validates.
 The document is OpenAPI 3.1, whose schema dialect is pydantic's (JSON Schema 2020-12).
+
+The UI is Swagger UI 5 (npm's swagger-ui-dist, pinned in frontend/package.json), built with the
+console into frontend/dist/docs.html and hashed files under assets/: the server asks nothing of
+any other origin (the docs work on a network without internet), and the page carries the
+console's strict Content-Security-Policy. Without a build, /api/v1/docs is a 404 whose small
+HTML page (no script, no style, nothing from elsewhere) says how to build it and links the
+document.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from sanic import Blueprint, HTTPResponse
-from sanic.response import html, json
+from sanic.response import file, html, json
 from sanic_ext import Extend
 from sanic_ext.extensions.openapi import openapi
 from sanic_ext.extensions.openapi.builders import OperationStore, SpecificationBuilder
@@ -21,10 +28,10 @@ from sanic_ext.extensions.openapi.types import Schema
 
 from backend.app_types import App, AppRequest
 from backend.compat.sanic_startup import started_without_serving
+from backend.spa import DOCS_PAGE, is_built, page_headers
 
 DOCUMENT_URL = "/api/v1/openapi.json"
 DOCS_URL = "/api/v1/docs"
-SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14"
 SANIC_EXT_CONFIG = {
     # sanic-ext serves its raw document here and leaves out every route under this prefix.
     "OAS_URL_PREFIX": "/api/v1/docs/sanic-ext",
@@ -164,16 +171,18 @@ async def build_document(app: App) -> dict[str, Any]:
         return openapi_document(app)
 
 
-@cache
-def swagger_page() -> str:
-    return f"""<!doctype html>
+# /api/v1/docs when frontend/dist has no docs page: self-contained, so it passes the policy too.
+NOT_BUILT_PAGE = f"""<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>sanic-rest-template API</title>
-<link rel="stylesheet" href="{SWAGGER_UI}/swagger-ui.css"></head>
-<body><div id="ui"></div>
-<script src="{SWAGGER_UI}/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({{url: "{DOCUMENT_URL}", dom_id: "#ui"}});</script>
-</body></html>"""
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>API docs not built · sanic-rest-template</title></head>
+<body>
+<h1>The API docs page is not built</h1>
+<p>Swagger UI is built with the admin console: run <code>npm ci &amp;&amp; npm run build</code>
+in <code>frontend/</code>, then restart the server.</p>
+<p>The OpenAPI document: <a href="{DOCUMENT_URL}">{DOCUMENT_URL}</a></p>
+</body></html>
+"""
 
 
 class OpenAPIDocs(OpenAPIExtension):  # type: ignore[no-untyped-call]
@@ -183,7 +192,8 @@ class OpenAPIDocs(OpenAPIExtension):  # type: ignore[no-untyped-call]
         return DOCS_URL
 
 
-def register_docs(app: App) -> None:
+def register_docs(app: App, dist: Path) -> None:
+    """The OpenAPI document, and its UI from `dist` (frontend/dist) when that is built."""
     app.config.update(SANIC_EXT_CONFIG)
     SpecificationBuilder.reset()  # type: ignore[no-untyped-call]  # one app per process; tests make many
     # Of sanic-ext only the OpenAPI document is used: the rest costs time on every request.
@@ -203,9 +213,15 @@ def register_docs(app: App) -> None:
         """The OpenAPI document: public, no token needed."""
         return json(openapi_document(request.app))
 
+    # Its scripts and styles are files of the console's build, served when that is built.
+    page = dist / DOCS_PAGE
+    built = is_built(dist) and page.is_file()
+
     @bp.get(DOCS_URL)
     @openapi.exclude()
     async def docs_page(request: AppRequest) -> HTTPResponse:
-        return html(swagger_page())
+        if built:
+            return await file(page, headers=page_headers())
+        return html(NOT_BUILT_PAGE, status=404, headers=page_headers())
 
     app.blueprint(bp)

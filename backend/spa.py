@@ -3,6 +3,11 @@
 Files under `assets/` have content hashes in their names and are cached for a year; everything
 else (index.html above all) is revalidated on every load, so a deploy is seen at once.
 
+The build has two HTML pages, both served with the strict CONTENT_SECURITY_POLICY and never as
+files: index.html, the console's, and docs.html, the API's docs (Swagger UI), which
+backend.docs serves at /api/v1/docs. /docs.html is a console path like any other (its "Page not
+found").
+
 The console's pages are one route, GET only, for every path except those under a first segment
 that the server routes itself (`api`, `healthz`, `readyz`) or that holds built files (`assets`),
 those with `.` or `..` segments, which a browser resolves before asking, and those starting with an
@@ -30,14 +35,28 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
+DOCS_PAGE = "docs.html"
+
+
+def page_headers() -> dict[str, str]:
+    """The headers of the build's HTML pages: revalidated on every load, under the strict policy.
+    A new dict each time: sanic's `file` adds to the one it is given."""
+    return {"cache-control": "no-cache", "content-security-policy": CONTENT_SECURITY_POLICY}
+
+
+def is_built(dist: Path) -> bool:
+    """Whether `dist` holds a build (`npm run build` in frontend/): its files are then served."""
+    return (dist / "index.html").is_file()
 
 
 def built_files(dist: Path) -> dict[str, Path]:
-    """Every file of the build by its URL path, except index.html."""
+    """Every file of the build by its URL path, except its pages (index.html, docs.html)."""
     return {
-        path.relative_to(dist).as_posix(): path
+        url_path: path
         for path in dist.rglob("*")
-        if path.is_file() and path.name != "index.html"
+        if path.is_file()
+        and path.name != "index.html"
+        and (url_path := path.relative_to(dist).as_posix()) != DOCS_PAGE
     }
 
 
@@ -64,18 +83,15 @@ def page_pattern(reserved: Iterable[str]) -> str:
 
 def register_spa(app: App, dist: Path) -> None:
     """Serve `dist` when it has been built (`npm run build` in frontend/)."""
-    index = dist / "index.html"
-    if not index.is_file():
+    if not is_built(dist):
         return
+    index = dist / "index.html"
     files = built_files(dist)
     bp = Blueprint("spa")
 
     @openapi.exclude()
     async def page(request: AppRequest, path: str = "") -> HTTPResponse:
-        return await file(
-            index,
-            headers={"cache-control": "no-cache", "content-security-policy": CONTENT_SECURITY_POLICY},
-        )
+        return await file(index, headers=page_headers())
 
     bp.add_route(page, "/", methods=["GET"], name="console")
     pattern = page_pattern(sorted(reserved_segments(app, files)))

@@ -1,28 +1,42 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 const backend = "http://127.0.0.1:8000";
 
-export default defineConfig({
-  plugins: [react()],
-  resolve: { tsconfigPaths: true },
-  server: {
-    proxy: {
-      "/api": { target: backend, changeOrigin: false },
-      "/healthz": { target: backend, changeOrigin: false },
+// `npm run build` builds twice into dist/: the console (index.html), then, with `--mode docs`,
+// the API's docs page (docs.html: Swagger UI, which the backend serves at /api/v1/docs). Apart,
+// the two share no chunk (one build of both would put Rolldown's runtime helpers in a chunk of
+// their own that the console then loads too), so the console loads exactly what it did before.
+export default defineConfig(({ mode }) => {
+  const docs = mode === "docs";
+  return {
+    plugins: [react()],
+    resolve: { tsconfigPaths: true },
+    server: {
+      proxy: {
+        "/api": { target: backend, changeOrigin: false },
+        "/healthz": { target: backend, changeOrigin: false },
+      },
     },
-  },
-  build: {
-    outDir: "dist",
-    emptyOutDir: true,
-    // Never inline assets as data: URLs, so the CSP needs no data: sources.
-    assetsInlineLimit: 0,
-  },
-  test: {
-    environment: "node",
-    include: ["src/**/*.test.{ts,tsx}"],
-    restoreMocks: true,
-    unstubGlobals: true,
-  },
+    build: {
+      outDir: "dist",
+      emptyOutDir: !docs,
+      // Never inline assets as data: URLs, so the CSP needs no data: sources.
+      assetsInlineLimit: 0,
+      ...(docs && {
+        copyPublicDir: false, // the console's build copied public/ already
+        rolldownOptions: { input: fileURLToPath(new URL("docs.html", import.meta.url)) },
+        // Swagger UI is one 1.5 MB module; only the docs page loads it.
+        chunkSizeWarningLimit: 2000,
+      }),
+    },
+    test: {
+      environment: "node",
+      include: ["src/**/*.test.{ts,tsx}"],
+      restoreMocks: true,
+      unstubGlobals: true,
+    },
+  };
 });

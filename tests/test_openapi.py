@@ -5,6 +5,7 @@ import json
 import httpx
 from sanic import Sanic
 
+from backend.spa import CONTENT_SECURITY_POLICY
 from tests.harness import ROOT
 
 # Routes that are documentation or static files, not API operations.
@@ -33,10 +34,19 @@ async def test_the_document_lists_every_route(app: Sanic, client: httpx.AsyncCli
     assert "/healthz" in document["paths"]
 
 
-async def test_the_docs_ui_is_public_and_points_at_the_document(client: httpx.AsyncClient) -> None:
+async def test_without_a_build_the_docs_page_says_how_to_build_it(client: httpx.AsyncClient) -> None:
+    """The app of these tests has no frontend/dist: Swagger UI is built with the console (the page
+    with a build: tests/test_spa.py). A 404, in plain HTML that needs nothing from elsewhere."""
     response = await client.get("/api/v1/docs")
-    assert response.status_code == 200
-    assert "/api/v1/openapi.json" in response.text
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "npm run build" in response.text
+    assert 'href="/api/v1/openapi.json"' in response.text
+    assert "://" not in response.text
+    assert "<script" not in response.text
+    assert "<style" not in response.text
+    assert "<link" not in response.text
 
 
 async def test_the_document_is_served_by_the_asgi_test_client_too(app: Sanic) -> None:

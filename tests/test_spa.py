@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,19 +10,28 @@ import pytest
 
 from backend.app import create_app
 from backend.config import Settings
-from tests.harness import serve_in_process
+from backend.spa import CONTENT_SECURITY_POLICY
+from tests.harness import ROOT, serve_in_process
 from tests.security.conftest import raw_http, raw_status
 
 PROBLEM = "application/problem+json"
+REAL_DIST = ROOT / "frontend" / "dist"
 
 
-def build(dist: Path) -> Path:
+def build(dist: Path, *, docs: bool = True) -> Path:
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text(
         '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>'
     )
     (dist / "assets" / "app-1a2b.js").write_text("console.log('app')")
     (dist / "color-scheme.js").write_text("// scheme")
+    if docs:  # what `vite build --mode docs` adds
+        (dist / "docs.html").write_text(
+            '<!doctype html><title>API</title><script type="module" crossorigin src="/assets/docs-3c4d.js">'
+            '</script><link rel="stylesheet" crossorigin href="/assets/docs-5e6f.css"><main id="swagger-ui">'
+        )
+        (dist / "assets" / "docs-3c4d.js").write_text("SwaggerUIBundle()")
+        (dist / "assets" / "docs-5e6f.css").write_text("body{}")
     return dist
 
 
@@ -194,3 +204,63 @@ async def test_built_files_answer_get_only_and_missing_ones_are_404(console: htt
         assert refused.status_code == 405
         assert refused.headers["allow"] == "GET"
     assert (await console.post("/assets/app-1a2b.css")).status_code == 404
+
+
+def references(page: str) -> list[str]:
+    """Every URL that an HTML page's elements name (src, href)."""
+    return re.findall(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", page)
+
+
+async def assert_docs_page_served_alone(http: httpx.AsyncClient) -> str:
+    """/api/v1/docs is the built docs page under the console's policy; every script and style it
+    names is a file of this server, served; its text."""
+    response = await http.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["cache-control"] == "no-cache"
+    assert 'id="swagger-ui"' in response.text
+    urls = references(response.text)
+    assert any(url.endswith(".js") for url in urls), urls
+    assert any(url.endswith(".css") for url in urls), urls
+    for url in urls:
+        assert re.match(r"/[^/]", url), f"{url}: not a path of this server"
+        served = await http.get(url)
+        assert served.status_code == 200, url
+    return response.text
+
+
+async def test_the_api_docs_page_of_the_build_is_served_with_the_strict_policy(
+    console: httpx.AsyncClient,
+) -> None:
+    await assert_docs_page_served_alone(console)
+
+
+@pytest.mark.skipif(not (REAL_DIST / "docs.html").is_file(), reason="frontend/dist has no docs page")
+async def test_the_built_swagger_ui_needs_no_other_origin(settings: Settings) -> None:
+    """The real build (`npm run build` in frontend/): Swagger UI is ours, no CDN, no inline script."""
+    async with serving(settings, REAL_DIST, "spa_real_docs") as http:
+        page = await assert_docs_page_served_alone(http)
+    assert "://" not in page.replace("http://www.w3.org/", "")
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None, "an inline script"
+    assert "<style" not in page
+    assert "style=" not in page
+
+
+async def test_the_docs_page_is_not_a_file_of_the_console(console: httpx.AsyncClient) -> None:
+    """Only /api/v1/docs serves it: at /docs.html the console answers, as for any path it routes."""
+    response = await console.get("/docs.html")
+    assert response.status_code == 200
+    assert "app-1a2b.js" in response.text
+    assert "swagger-ui" not in response.text
+
+
+async def test_without_its_page_in_the_build_the_docs_say_how_to_build_them(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A build of the console alone (`vite build`, not `npm run build`): the API docs are 404."""
+    async with serving(settings, build(tmp_path / "dist", docs=False), f"spa_{tmp_path.name}") as http:
+        response = await http.get("/api/v1/docs")
+        assert response.status_code == 404
+        assert "npm run build" in response.text
+        assert (await http.get("/")).status_code == 200
