@@ -19,8 +19,8 @@ from functools import wraps
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 from sanic import HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 from sanic_ext.extensions.openapi.definitions import Parameter
@@ -37,7 +37,22 @@ _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$",
 
 class InputModel(BaseModel):
     """What a client sends. No text of ours holds a NUL character, and PostgreSQL cannot even
-    compare one, so a NUL anywhere is a 422 rather than a database error."""
+    compare one, so a NUL anywhere is a 422 rather than a database error. A text's length is
+    checked as sent, before surrounding spaces are stripped: the document's `maxLength` holds for
+    what the client sends."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _bound_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and info.field_name is not None:
+            limit = _max_length(cls.model_fields[info.field_name].metadata)
+            if limit is not None and len(value) > limit:
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": limit},
+                )
+        return value
 
     @field_validator("*")
     @classmethod
@@ -46,6 +61,12 @@ class InputModel(BaseModel):
         if any(isinstance(item, str) and "\x00" in item for item in items):
             raise ValueError("must not contain NUL characters")
         return value
+
+
+def _max_length(metadata: list[Any]) -> int | None:
+    """The `max_length` of a field's constraints (`Field(max_length=...)`, `StringConstraints`)."""
+    limits = [limit for item in metadata if isinstance(limit := getattr(item, "max_length", None), int)]
+    return min(limits, default=None)
 
 
 T = TypeVar("T")
