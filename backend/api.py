@@ -37,22 +37,7 @@ _JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$",
 
 class InputModel(BaseModel):
     """What a client sends. No text of ours holds a NUL character, and PostgreSQL cannot even
-    compare one, so a NUL anywhere is a 422 rather than a database error. A text's length is
-    checked as sent, before surrounding spaces are stripped: the document's `maxLength` holds for
-    what the client sends."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _bound_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and info.field_name is not None:
-            limit = _max_length(cls.model_fields[info.field_name].metadata)
-            if limit is not None and len(value) > limit:
-                raise PydanticCustomError(
-                    "string_too_long",
-                    "String should have at most {max_length} characters",
-                    {"max_length": limit},
-                )
-        return value
+    compare one, so a NUL anywhere is a 422 rather than a database error."""
 
     @field_validator("*")
     @classmethod
@@ -86,9 +71,25 @@ class RequestModel(InputModel):
 
 
 class QueryModel(InputModel):
-    """Base of query strings: unknown parameters are ignored and never filter anything."""
+    """Base of query strings: unknown parameters are ignored and never filter anything. A value's
+    length is checked as sent, before surrounding spaces are stripped, so that the document's
+    `maxLength` holds. (Not in bodies: a "before" validator would hand their strict fields a
+    Python string where JSON's date strings are expected.)"""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _bound_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and info.field_name is not None:
+            limit = _max_length(cls.model_fields[info.field_name].metadata)
+            if limit is not None and len(value) > limit:
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": limit},
+                )
+        return value
 
 
 class ResponseModel(BaseModel):
