@@ -51,10 +51,27 @@ export default defineConfig(({ mode }) => {
       }),
     },
     test: {
-      environment: "node",
-      include: ["src/**/*.test.{ts,tsx}"],
       restoreMocks: true,
       unstubGlobals: true,
+      // Unit tests (*.test.ts) run in Node; component tests (*.test.tsx) in jsdom with
+      // Testing Library (src/testing/).
+      projects: [
+        {
+          extends: true,
+          test: { name: "unit", environment: "node", include: ["src/**/*.test.ts"] },
+        },
+        {
+          extends: true,
+          test: {
+            name: "components",
+            environment: "jsdom",
+            include: ["src/**/*.test.tsx"],
+            setupFiles: ["src/testing/setup-dom.ts"],
+            // Rendering Mantine in jsdom is slow on a busy machine.
+            testTimeout: 20_000,
+          },
+        },
+      ],
     },
   };
 });
