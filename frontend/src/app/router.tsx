@@ -1,20 +1,7 @@
 import { createBrowserRouter, Outlet } from "react-router";
 import { RouterProvider } from "react-router/dom";
-import { AppLayout } from "@/app/layout/app-layout";
-import { ChangePasswordRoute } from "@/app/routes/change-password";
 import { LoginRoute } from "@/app/routes/login";
-import { NotFoundRoute } from "@/app/routes/not-found";
-import {
-  AccessLogRoute,
-  AccountRoute,
-  DashboardRoute,
-  LockoutsRoute,
-  RolesRoute,
-  UserRoute,
-  UsersRoute,
-} from "@/app/routes/pages";
-import { RequireAdmin } from "@/app/routes/require-admin";
-import { RequireAuth } from "@/features/auth/components/require-auth";
+import { PageLoader } from "@/components/page-loader";
 import { SessionWatcher } from "@/features/auth/components/session-watcher";
 
 function Root() {
@@ -26,41 +13,80 @@ function Root() {
   );
 }
 
+// Every page but the login page is a chunk of its own, loaded when a route first needs it
+// (React Router's `lazy`): the first visit, which is usually a sign-in, loads only what the
+// login page needs. While a page's chunk loads on the first render, the root's
+// HydrateFallback shows; on a later navigation the current page stays until the next is ready.
 export function createAppRouter() {
   return createBrowserRouter([
     {
       element: <Root />,
+      HydrateFallback: PageLoader,
       children: [
         { path: "/login", element: <LoginRoute /> },
         {
           path: "/change-password",
-          element: (
-            <RequireAuth>
-              <ChangePasswordRoute />
-            </RequireAuth>
-          ),
+          lazy: async () => ({
+            Component: (await import("@/app/routes/change-password")).ChangePasswordRoute,
+          }),
         },
         {
           path: "/",
-          element: (
-            <RequireAuth>
-              <AppLayout />
-            </RequireAuth>
-          ),
+          lazy: async () => ({ Component: (await import("@/app/routes/app-root")).AppRoot }),
           children: [
-            { path: "account", element: <AccountRoute /> },
             {
-              element: <RequireAdmin />,
+              path: "account",
+              lazy: async () => ({
+                Component: (await import("@/app/routes/account")).AccountRoute,
+              }),
+            },
+            {
+              lazy: async () => ({
+                Component: (await import("@/app/routes/require-admin")).RequireAdmin,
+              }),
               children: [
-                { index: true, element: <DashboardRoute /> },
-                { path: "users", element: <UsersRoute /> },
-                { path: "users/:userId", element: <UserRoute /> },
-                { path: "lockouts", element: <LockoutsRoute /> },
-                { path: "roles", element: <RolesRoute /> },
-                { path: "access-log", element: <AccessLogRoute /> },
+                {
+                  index: true,
+                  lazy: async () => ({
+                    Component: (await import("@/app/routes/dashboard")).DashboardRoute,
+                  }),
+                },
+                {
+                  path: "users",
+                  lazy: async () => ({
+                    Component: (await import("@/app/routes/users")).UsersRoute,
+                  }),
+                },
+                {
+                  path: "users/:userId",
+                  lazy: async () => ({ Component: (await import("@/app/routes/user")).UserRoute }),
+                },
+                {
+                  path: "lockouts",
+                  lazy: async () => ({
+                    Component: (await import("@/app/routes/lockouts")).LockoutsRoute,
+                  }),
+                },
+                {
+                  path: "roles",
+                  lazy: async () => ({
+                    Component: (await import("@/app/routes/roles")).RolesRoute,
+                  }),
+                },
+                {
+                  path: "access-log",
+                  lazy: async () => ({
+                    Component: (await import("@/app/routes/access-log")).AccessLogRoute,
+                  }),
+                },
               ],
             },
-            { path: "*", element: <NotFoundRoute /> },
+            {
+              path: "*",
+              lazy: async () => ({
+                Component: (await import("@/app/routes/not-found")).NotFoundRoute,
+              }),
+            },
           ],
         },
       ],

@@ -2,13 +2,13 @@ import {
   type CSSVariablesResolver,
   createTheme,
   DEFAULT_THEME,
-  Input,
+  type InputErrorProps,
   type MantineColorsTuple,
-  Menu,
-  MultiSelect,
-  Pagination,
-  PasswordInput,
-  Select,
+  type MenuProps,
+  type MultiSelectProps,
+  type PaginationProps,
+  type PasswordInputProps,
+  type SelectProps,
 } from "@mantine/core";
 import { contrastRatio, luminance, mix, readable } from "@/lib/contrast";
 
@@ -34,6 +34,11 @@ export const SURFACES = {
   dark: [dark[7], dark[6], dark[5], dark[4]],
 };
 
+/** A component's theme entry that sets default props, typed by the component's props. */
+function defaults<Props>(defaultProps: Partial<Props>) {
+  return { defaultProps };
+}
+
 /**
  * Filled buttons and badges use shade 8 in both schemes (Mantine: 6 in light), and
  * `autoContrast` writes black instead of white on the colours too light for white text, so
@@ -46,35 +51,32 @@ export const theme = createTheme({
   luminanceThreshold: WHITE_TEXT_MAX_LUMINANCE,
   // Modals, menus and dropdowns appear at once for people who ask for reduced motion.
   respectReducedMotion: true,
+  // Plain objects rather than `Menu.extend(...)`: importing a component for its `extend` would
+  // put it (Menu, Select, Pagination and their floating-ui) into the first chunk every page
+  // loads, the login page's included. `defaults` keeps the props typed as `extend` would.
   components: {
     // Field errors are announced when they appear (aria-describedby ties them to the field).
-    InputError: Input.Error.extend({ defaultProps: { role: "alert" } }),
-    Menu: Menu.extend({
-      defaultProps: {
-        // Tab and Shift+Tab move between the items too (not only the arrow keys); focus
-        // starts on the first item instead of a placeholder, which is no menu item (axe:
-        // aria-required-children).
-        menuItemTabIndex: 0,
-        withInitialFocusPlaceholder: false,
-      },
+    InputError: defaults<InputErrorProps>({ role: "alert" }),
+    Menu: defaults<MenuProps>({
+      // Tab and Shift+Tab move between the items too (not only the arrow keys); focus
+      // starts on the first item instead of a placeholder, which is no menu item (axe:
+      // aria-required-children).
+      menuItemTabIndex: 0,
+      withInitialFocusPlaceholder: false,
     }),
     // Typing filters the options and Enter picks the first match, without the arrow keys.
-    MultiSelect: MultiSelect.extend({ defaultProps: { selectFirstOptionOnChange: true } }),
+    MultiSelect: defaults<MultiSelectProps>({ selectFirstOptionOnChange: true }),
     // A clearable select's × is a named button in the tab order (Mantine hides it from both).
-    Select: Select.extend({
-      defaultProps: {
-        clearButtonProps: { "aria-label": "Clear", "aria-hidden": false, tabIndex: 0 },
-      },
+    Select: defaults<SelectProps>({
+      clearButtonProps: { "aria-label": "Clear", "aria-hidden": false, tabIndex: 0 },
     }),
     // "Toggle password visibility" is reachable with Tab, not only with a pointer.
-    PasswordInput: PasswordInput.extend({ defaultProps: { visibilityToggleFocusable: true } }),
-    Pagination: Pagination.extend({
-      defaultProps: {
-        getItemProps: (page: number) => ({ "aria-label": `Page ${page}` }),
-        getControlProps: (control: "first" | "previous" | "last" | "next") => ({
-          "aria-label": `${control[0]?.toUpperCase()}${control.slice(1)} page`,
-        }),
-      },
+    PasswordInput: defaults<PasswordInputProps>({ visibilityToggleFocusable: true }),
+    Pagination: defaults<PaginationProps>({
+      getItemProps: (page: number) => ({ "aria-label": `Page ${page}` }),
+      getControlProps: (control: "first" | "previous" | "last" | "next") => ({
+        "aria-label": `${control[0]?.toUpperCase()}${control.slice(1)} page`,
+      }),
     }),
   },
 });

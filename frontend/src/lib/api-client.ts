@@ -12,6 +12,8 @@
  * A 403 `password_change_required` emits `password-change-required`.
  */
 
+import type { FieldError, Problem, TokenResponse } from "@/lib/api-schemas";
+
 export const API_BASE = "/api/v1";
 
 /** How long to wait before retrying a refresh that another tab just won. */
@@ -27,23 +29,11 @@ export function setAccessToken(token: string | null): void {
   accessToken = token;
 }
 
-/** One entry of a problem's `errors` list (validation failures only). */
-export type ProblemFieldError = {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-};
-
-/** An RFC 9457 `application/problem+json` body as this API sends it. */
-export type Problem = {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  request_id?: string;
-  errors?: ProblemFieldError[];
-};
+/**
+ * The problem body as a response may carry it: the API's `Problem` (generated) with any field
+ * missing, since a proxy or an older server can answer with a partial problem+json body.
+ */
+type ProblemBody = Partial<Problem>;
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -57,9 +47,9 @@ export class ApiError extends Error {
   readonly requestId: string | null;
   /** Validation messages keyed by the last element of each error's `loc`. */
   readonly fieldErrors: Record<string, string>;
-  readonly problem: Problem | null;
+  readonly problem: ProblemBody | null;
 
-  constructor(status: number, problem: Problem | null, fallbackDetail?: string) {
+  constructor(status: number, problem: ProblemBody | null, fallbackDetail?: string) {
     const title = problem?.title ?? (status ? `HTTP ${status}` : "Network error");
     const detail = problem?.detail ?? problem?.title ?? fallbackDetail ?? title;
     super(detail);
@@ -78,7 +68,7 @@ function toFieldErrors(errors: unknown): Record<string, string> {
   if (!Array.isArray(errors)) return fieldErrors;
   for (const error of errors) {
     if (typeof error !== "object" || error === null) continue;
-    const { loc, msg } = error as Partial<ProblemFieldError>;
+    const { loc, msg } = error as Partial<FieldError>;
     if (!Array.isArray(loc) || loc.length === 0 || typeof msg !== "string") continue;
     const field = String(loc[loc.length - 1]);
     // Keep the first message for a field: it is usually the most relevant one.
@@ -87,7 +77,7 @@ function toFieldErrors(errors: unknown): Record<string, string> {
   return fieldErrors;
 }
 
-function isProblem(value: unknown): value is Problem {
+function isProblem(value: unknown): value is ProblemBody {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -188,15 +178,13 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type RefreshResponse = { access_token: string; password_change_required: boolean };
+let refreshing: Promise<TokenResponse> | null = null;
 
-let refreshing: Promise<RefreshResponse> | null = null;
-
-async function doRefresh(): Promise<RefreshResponse> {
+async function doRefresh(): Promise<TokenResponse> {
   for (let attempt = 0; ; attempt++) {
     const response = await send("/auth/refresh", { method: "POST" });
     if (response.ok) {
-      const data = (await response.json()) as RefreshResponse;
+      const data = (await response.json()) as TokenResponse;
       setAccessToken(data.access_token);
       return data;
     }
@@ -216,7 +204,7 @@ async function doRefresh(): Promise<RefreshResponse> {
  * (the server accepts each refresh token once). Rejects with ApiError when the login is
  * gone; the access token is then forgotten.
  */
-export function refreshAccessToken(): Promise<RefreshResponse> {
+export function refreshAccessToken(): Promise<TokenResponse> {
   if (!refreshing) {
     refreshing = doRefresh().finally(() => {
       refreshing = null;

@@ -29,6 +29,10 @@ export type StatsBucket = Schemas["Bucket"];
 export type Ranked = Schemas["Ranked"];
 export type Lockout = Schemas["LockoutRead"];
 export type LockoutPage = Schemas["LockoutPage"];
+/** The body of every error response (`application/problem+json`). */
+export type Problem = Schemas["Problem"];
+/** One entry of a validation problem's `errors`. */
+export type FieldError = Schemas["FieldError"];
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>

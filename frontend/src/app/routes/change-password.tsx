@@ -4,9 +4,18 @@ import { usePageTitle } from "@/components/page-header";
 import { useMe } from "@/features/auth/api/get-me";
 import { useLogout } from "@/features/auth/api/logout";
 import { ChangePasswordForm } from "@/features/auth/components/change-password-form";
+import { RequireAuth } from "@/features/auth/components/require-auth";
 
 /** The forced password change after an admin reset (also reachable directly). */
 export function ChangePasswordRoute() {
+  return (
+    <RequireAuth>
+      <ChangePasswordPage />
+    </RequireAuth>
+  );
+}
+
+function ChangePasswordPage() {
   const me = useMe();
   const navigate = useNavigate();
   const logout = useLogout({ onSettled: () => navigate("/login", { replace: true }) });

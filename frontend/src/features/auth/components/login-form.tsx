@@ -2,11 +2,12 @@ import { Alert, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { BusyButton } from "@/components/busy-button";
 import { PasswordField } from "@/components/password-field";
-import { type LoginResponse, useLogin } from "@/features/auth/api/login";
+import { useLogin } from "@/features/auth/api/login";
 import { ApiError } from "@/lib/api-client";
+import type { TokenResponse } from "@/lib/api-schemas";
 
 type LoginFormProps = {
-  onSuccess: (data: LoginResponse) => void;
+  onSuccess: (data: TokenResponse) => void;
 };
 
 function errorMessage(error: unknown): string {

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import type { Role, RoleCreate, RolePage } from "@/lib/api-schemas";
+import type { Role, RoleCreate, RolePage, RoleUpdate } from "@/lib/api-schemas";
 
 export const rolesQueryKey = ["roles"] as const;
 
@@ -26,7 +26,7 @@ export function useCreateRole() {
 
 export function useUpdateRole() {
   return useRolesMutation(({ name, description }: { name: string; description: string }) =>
-    api.patch<Role>(`/roles/${encodeURIComponent(name)}`, { description }),
+    api.patch<Role>(`/roles/${encodeURIComponent(name)}`, { description } satisfies RoleUpdate),
   );
 }
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api-client";
-import type { Token, TokenPage } from "@/lib/api-schemas";
+import type { Token, TokenPage, TokenUpdate } from "@/lib/api-schemas";
 
 const tokensKey = (userId: number) => ["users", "tokens", userId] as const;
 
@@ -16,7 +16,7 @@ export function useSetTokenBlocked(userId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, blocked }: { id: string; blocked: boolean }) =>
-      api.patch<Token>(`/tokens/${encodeURIComponent(id)}`, { blocked }),
+      api.patch<Token>(`/tokens/${encodeURIComponent(id)}`, { blocked } satisfies TokenUpdate),
     onSettled: () => queryClient.invalidateQueries({ queryKey: tokensKey(userId) }),
   });
 }

@@ -5,7 +5,7 @@ import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
 import { PasswordField } from "@/components/password-field";
 import { useCreateUser, useResetPassword, useUpdateUser } from "@/features/users/api/users";
-import type { User } from "@/lib/api-schemas";
+import type { User, UserUpdate } from "@/lib/api-schemas";
 
 type RoleOption = { value: string; label: string };
 
@@ -144,7 +144,7 @@ function EditUserForm({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const changes: { id: number; username?: string; roles?: string[] } = { id: user.id };
+    const changes: UserUpdate & { id: number } = { id: user.id };
     if (username.trim() !== user.username) changes.username = username.trim();
     changes.roles = roles;
     mutation.mutate(changes, { onSuccess: onClose });

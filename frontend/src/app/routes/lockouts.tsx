@@ -1,0 +1,5 @@
+import { LockoutsList } from "@/features/lockouts/components/lockouts-list";
+
+export function LockoutsRoute() {
+  return <LockoutsList />;
+}
