@@ -68,6 +68,10 @@ __all__ = [
     "expect",
     "sync_playwright",
 ]
+# Assertions wait as long as actions: on a loaded CI machine (two suites side by side on two
+# cores) a page can take longer than Playwright's default 5 s to show what a click changed.
+expect.set_options(timeout=TIMEOUT_MS)
+
 if not Path(CHROMIUM).is_file():
     _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 if not (DIST / "index.html").is_file():
