@@ -269,11 +269,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = measure(servers, scenario_set, args, args.connections or scenario_set.connections)
         results.append(result)
         own = RESULTS / f"{name}.md"
-        own.write_text(report.document([result], command=command, settings=settings, info=info))
+        after = [*info, ("load average after the set", report.load_average())]
+        own.write_text(report.document([result], command=command, settings=settings, info=after))
         log(f"wrote {own}")
     print(report.tables(results))
     latest = RESULTS / "latest.md"
-    latest.write_text(report.document(results, command=command, settings=settings, info=info))
+    after = [*info, ("load average after the run", report.load_average())]
+    latest.write_text(report.document(results, command=command, settings=settings, info=after))
     log(f"wrote {latest}")
     return 0
 

@@ -321,12 +321,16 @@ def _git_revision() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def load_average() -> str:
+    """1, 5 and 15 minutes: how many processes wanted a CPU (nproc of them can have one)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def machine_info(wrk_version: str) -> list[tuple[str, str]]:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
         ("date", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
         ("nproc", str(len(os.sched_getaffinity(0)))),
-        ("load average before the run", load),
+        ("load average before the run", load_average()),
         ("python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
         ("platform", platform.platform()),
         ("wrk", wrk_version),
