@@ -6,7 +6,7 @@ No server and no wrk: runs are built by hand, as wrk would have reported them.
 from __future__ import annotations
 
 from bench import cpu, report
-from bench.scenarios import Scenario, ScenarioSet
+from bench.scenarios import BASELINE, SETS, Scenario, ScenarioSet
 from bench.wrk import WrkResult
 
 
@@ -119,3 +119,24 @@ def test_cpu_milliseconds_per_request() -> None:
     assert cpu.per_request(used.server_ms, 4000) == 0.25
     assert cpu.per_request(used.server_ms, 0) is None
     assert cpu.used(cpu.Sample(server=0), cpu.Sample(server=ticks)).database_ms is None
+
+
+def test_a_target_from_the_baseline_names_it() -> None:
+    page = Scenario("page", "/api/v1/patients", rps_ratio_target=0.078, baseline_ratio=0.039)
+    scenario_set = ScenarioSet("core", "test", (CEILING, page), reference="ceiling")
+    measured = report.SetResult(
+        scenario_set,
+        (report.Row(CEILING, 200, (run(1000),)), report.Row(page, 200, (run(50),))),
+    )
+    (line,) = report.targets(measured)
+    assert "page req/s >= 0.078x ceiling req/s (baseline 0.039x). Measured 0.050x" in line
+    assert line.endswith("**not met**.")
+
+
+def test_the_core_sets_carry_issue_15s_targets() -> None:
+    for name, database, read_target in (("core", "sqlite", 0.20), ("core_postgres", "postgres", 0.10)):
+        scenarios = {s.name: s for s in SETS[name].scenarios}
+        assert scenarios["read"].rps_ratio_target == read_target
+        assert scenarios["page"].rps_ratio_target == 2 * BASELINE[database]["page"]
+        assert scenarios["create"].rps_ratio_target == 2 * BASELINE[database]["create"]
+    assert {s.name: s.cpu_ms_target for s in SETS["core_postgres"].scenarios}["read"] == 0.35
