@@ -326,11 +326,20 @@ def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+LOADED = (
+    "**the machine is loaded** (1-minute load average above nproc): ratios to the ceiling and CPU per "
+    "request move with load, so compare them only with a baseline measured under similar load"
+)
+
+
 def machine_info(wrk_version: str) -> list[tuple[str, str]]:
+    nproc = len(os.sched_getaffinity(0))
+    loaded = [("warning", LOADED)] if os.getloadavg()[0] > nproc else []
     return [
         ("date", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
-        ("nproc", str(len(os.sched_getaffinity(0)))),
+        ("nproc", str(nproc)),
         ("load average before the run", load_average()),
+        *loaded,
         ("python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
         ("platform", platform.platform()),
         ("wrk", wrk_version),
