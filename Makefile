@@ -37,7 +37,8 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .
 	cd frontend && npm run format
 
-# Not part of `test`: about 5 minutes of load (core; core_postgres too when BENCH_DATABASE_URL is set).
+# Not part of `test`: about 15 minutes of load: core (SQLite), then core_postgres whenever PostgreSQL
+# answers (BENCH_DATABASE_URL, else the local test server), on a throwaway database it drops after.
 bench: $(VENV)/.installed-test
 	$(PY) -m bench --runs 5 --duration 5
 

@@ -12,10 +12,10 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
-from bench import client, report, wrk
+from bench import client, cpu, report, wrk
 from bench.audit import Audit
 from bench.scenarios import DEFAULT_SETS, SETS, Background, BackgroundCommand, Scenario, ScenarioSet
-from bench.server import ROOT, Server, postgres_admin_url, running_server
+from bench.server import LOCAL_POSTGRES_URL, ROOT, Server, postgres_admin_url, running_server
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -26,7 +26,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "sets",
         nargs="*",
         metavar="SET",
-        help=f"one of {', '.join(SETS)} (default: core, and core_postgres when BENCH_DATABASE_URL is set)",
+        help=(
+            f"one of {', '.join(SETS)} (default: core, and core_postgres when BENCH_DATABASE_URL is set "
+            f"or PostgreSQL answers at {LOCAL_POSTGRES_URL})"
+        ),
     )
     parser.add_argument("--runs", type=int, default=3, help="passes over every scenario (default 3)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (default 10)")
@@ -61,10 +64,17 @@ def log(message: str) -> None:
 
 
 def _describe(result: wrk.WrkResult) -> str:
-    return (
+    text = (
         f"{result.requests_per_second:,.1f} req/s, p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, "
         f"non-2xx/3xx {result.non_2xx_3xx}, socket errors {result.socket_errors}"
     )
+    if result.cpu is not None:
+        server = cpu.per_request(result.cpu.server_ms, result.requests)
+        database = cpu.per_request(result.cpu.database_ms, result.requests)
+        text += f", server CPU {report.cpu_cell(server)} ms/req"
+        if result.cpu.database_ms is not None:
+            text += f", database CPU {report.cpu_cell(database)} ms/req"
+    return text
 
 
 def _warmup_scenario(scenario: Scenario) -> Scenario:
@@ -109,6 +119,8 @@ def measure(
         return servers[scenario.variant].url
 
     measured = scenario_set.measured
+    database_process = "postgres" if scenario_set.database == "postgres" else None
+    meters = {variant: cpu.meter(server.process.pid, database_process) for variant, server in servers.items()}
     audits = {
         variant: Audit(server, variant)
         for variant, server in servers.items()
@@ -165,6 +177,7 @@ def measure(
                     cwd=ROOT,
                     duration=args.duration,
                     connections=connections,
+                    meter=meters[scenario.variant],
                 )
                 command_runs[scenario.name].append(command)
                 log(
@@ -173,7 +186,11 @@ def measure(
                 )
             else:
                 result, background = wrk.run_under_load(
-                    url(scenario), scenario, duration=args.duration, connections=connections
+                    url(scenario),
+                    scenario,
+                    duration=args.duration,
+                    connections=connections,
+                    meter=meters[scenario.variant],
                 )
                 ledger.add_runs(scenario, (result, background), connections)
             runs[scenario.name].append(result)
@@ -215,7 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log("wrk is not installed: apt-get install -y wrk")
         return 2
     if not postgres_admin_url() and any(SETS[name].database == "postgres" for name in args.sets):
-        log("a PostgreSQL set needs BENCH_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+        log(
+            "a PostgreSQL set needs BENCH_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) "
+            f"or a server answering at {LOCAL_POSTGRES_URL}"
+        )
         return 2
     info = report.machine_info(wrk.version())
     results = []
@@ -249,11 +269,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = measure(servers, scenario_set, args, args.connections or scenario_set.connections)
         results.append(result)
         own = RESULTS / f"{name}.md"
-        own.write_text(report.document([result], command=command, settings=settings, info=info))
+        after = [*info, ("load average after the set", report.load_average())]
+        own.write_text(report.document([result], command=command, settings=settings, info=after))
         log(f"wrote {own}")
     print(report.tables(results))
     latest = RESULTS / "latest.md"
-    latest.write_text(report.document(results, command=command, settings=settings, info=info))
+    after = [*info, ("load average after the run", report.load_average())]
+    latest.write_text(report.document(results, command=command, settings=settings, info=after))
     log(f"wrote {latest}")
     return 0
 

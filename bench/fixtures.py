@@ -235,9 +235,47 @@ def _post(server: Server, path: str, token: str, payload: Mapping[str, object]) 
     return answered
 
 
+# The record `read` fetches: a patient with one appointment with two measures, as the issue's
+# comparison read it (and as a client's patient usually is), not a bare patient row.
+READ_RECORD_CATEGORY = {"name": "blood pressure"}
+
+
+def read_record(category_id: int) -> dict[str, object]:
+    """The body that creates the patient `read` fetches: one appointment with two measures."""
+    measure = {"category_id": category_id, "timestamp": "2026-11-30T09:35:00Z"}
+    return {
+        "name": "Grace",
+        "surname": "Hopper",
+        "birthday": "1906-12-09",
+        "appointments": [
+            {
+                "date": "2026-11-30T09:30:00Z",
+                "notes": "Check-up",
+                "measures": [
+                    {**measure, "marker": "systolic", "value": 120.0},
+                    {**measure, "marker": "diastolic", "value": 80.0},
+                ],
+            }
+        ],
+    }
+
+
+def _check_read_record(server: Server, token: str, path: str) -> None:
+    """`read` must fetch what it claims to: the patient with one appointment with two measures."""
+    status, answer = client.request(server.url, path, headers={"Authorization": f"Bearer {token}"})
+    appointments = json.loads(answer).get("appointments") if status == 200 else None
+    if (
+        not isinstance(appointments, list)
+        or len(appointments) != 1
+        or len(appointments[0].get("measures", [])) != 2
+    ):
+        raise ServerError(f"setup: GET {path} is not one appointment with two measures: {answer[:500]!r}")
+
+
 def patients_and_token(server: Server) -> Mapping[str, str]:
     """A user with only the role `user` (created by the admin of `user_with_token`), logged in, and
-    PATIENTS patients. `username`, `password` and `access_token` are that user's; `patient_id` the first
+    PATIENTS patients, the first with one appointment with two measures (in a category the admin
+    creates). `username`, `password` and `access_token` are that user's; `patient_id` the first
     patient's. Nothing for a server that is not ours (the bare ceiling app needs no setup)."""
     if server.app_module != "backend":
         return {}
@@ -246,12 +284,9 @@ def patients_and_token(server: Server) -> Mapping[str, str]:
     user = {"username": READER_USERNAME, "password": password, "roles": ["user"]}
     _post(server, "/api/v1/users", admin["access_token"], {**user, "password_change_required": False})
     token = _login(server, READER_USERNAME, password)
-    patient = _post(
-        server,
-        "/api/v1/patients",
-        token,
-        {"name": "Grace", "surname": "Hopper", "birthday": "1906-12-09"},
-    )
+    category = _post(server, "/api/v1/categories", admin["access_token"], READ_RECORD_CATEGORY)
+    patient = _post(server, "/api/v1/patients", token, read_record(int(str(category["id"]))))
+    _check_read_record(server, token, f"/api/v1/patients/{patient['id']}")
     for number in range(1, PATIENTS):  # a full page of 20 to list, and more
         _post(
             server,

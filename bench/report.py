@@ -11,8 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bench.cpu import per_request
 from bench.scenarios import Background, BackgroundCommand, Scenario, ScenarioSet
 from bench.wrk import CommandResult, WrkResult
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    """The median of the values measured; None when any is missing (a run that was not metered)."""
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present and len(present) == len(values) else None
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,22 @@ class Row:
     @property
     def socket_errors(self) -> int:
         return sum(run.socket_errors for run in self.runs)
+
+    def cpu_ms_runs(self) -> list[float | None]:
+        """Per pass: the server's CPU milliseconds over the requests the measured wrk run had answered."""
+        return [per_request(run.cpu.server_ms if run.cpu else None, run.requests) for run in self.runs]
+
+    def database_cpu_ms_runs(self) -> list[float | None]:
+        """Per pass: the database server's CPU milliseconds over the same requests."""
+        return [per_request(run.cpu.database_ms if run.cpu else None, run.requests) for run in self.runs]
+
+    @property
+    def cpu_ms(self) -> float | None:
+        return _median(self.cpu_ms_runs())
+
+    @property
+    def database_cpu_ms(self) -> float | None:
+        return _median(self.database_cpu_ms_runs())
 
 
 @dataclass(frozen=True)
@@ -93,19 +116,40 @@ def _status(row: Row) -> str:
     return str(seen) if seen == expected else f"**{seen}** (expected {expected})"
 
 
+def cpu_cell(milliseconds: float | None) -> str:
+    return "-" if milliseconds is None else f"{milliseconds:.3f}"
+
+
+BACKGROUND_MARK = " (b)"
+CPU_NOTE = (
+    "CPU ms/req: CPU time over the requests the measured wrk run had answered, median over the passes; "
+    "server: the server's main process and its workers; database: every process named `postgres` on "
+    "this machine, so other clients of that server count too (the ceiling's row, which sends the "
+    "database nothing, shows how much). "
+)
+BACKGROUND_NOTE = "(b): with a background load, whose CPU is counted too but whose requests are not."
+
+
 def markdown_table(result: SetResult) -> str:
     reference = result.reference.scenario.name
     header = (
         f"| scenario | request | status | req/s | ratio vs {reference} | p50 ms | p99 ms "
-        f"| p99 vs {reference} | requests/run | non-2xx/3xx/run | socket errors |"
+        f"| p99 vs {reference} | server CPU ms/req | database CPU ms/req | requests/run "
+        "| non-2xx/3xx/run | socket errors |"
     )
-    lines = [header, "|" + "---|" * 11]
+    lines = [header, "|" + "---|" * 13]
     for row in result.rows:
+        mark = BACKGROUND_MARK if row.scenario.background is not None else ""
+        database = cpu_cell(row.database_cpu_ms) + (mark if row.database_cpu_ms is not None else "")
         lines.append(
             f"| {row.scenario.name} | `{row.scenario.request_line}` | {_status(row)} | {row.rps:,.0f} "
-            f"| {result.ratio(row):.2f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {result.p99_ratio(row):.2f} "
+            f"| {result.ratio(row):.3f} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {result.p99_ratio(row):.2f} "
+            f"| {cpu_cell(row.cpu_ms)}{mark if row.cpu_ms is not None else ''} | {database} "
             f"| {row.requests:,} | {row.non_2xx_3xx:,} | {row.socket_errors} |"
         )
+    if any(row.cpu_ms is not None for row in result.rows):
+        marked = any(row.scenario.background is not None for row in result.rows)
+        lines += ["", CPU_NOTE + (BACKGROUND_NOTE if marked else "")]
     return "\n".join(lines)
 
 
@@ -209,11 +253,15 @@ def targets(result: SetResult) -> list[str]:
             )
         if (target := row.scenario.rps_ratio_target) is not None:
             ratio = result.ratio(row, against)
-            passes = ", ".join(f"{r:.2f}" for r in result.rps_ratios(row, against))
+            passes = ", ".join(f"{r:.3f}" for r in result.rps_ratios(row, against))
+            baseline = row.scenario.baseline_ratio
+            was = f" (baseline {baseline:.3f}x)" if baseline is not None else ""
             lines.append(
-                f"- Target: {name} req/s >= {target:g}x {reference} req/s. Measured {ratio:.2f}x "
+                f"- Target: {name} req/s >= {target:.3g}x {reference} req/s{was}. Measured {ratio:.3f}x "
                 f"(median over passes; per pass {passes}): {_verdict(ratio >= target, invalid)}."
             )
+        if (target := row.scenario.cpu_ms_target) is not None:
+            lines.append(_cpu_target(row, target, invalid))
         if (target := row.scenario.p50_ms_target) is not None:
             passes = ", ".join(f"{run.p50_ms:.1f}" for run in row.runs)
             lines.append(
@@ -221,6 +269,19 @@ def targets(result: SetResult) -> list[str]:
                 f"(median over passes; per pass {passes}): {_verdict(row.p50_ms < target, invalid)}."
             )
     return lines
+
+
+def _cpu_target(row: Row, target: float, invalid: Sequence[str]) -> str:
+    runs = row.cpu_ms_runs()
+    measured = row.cpu_ms
+    unmeasured = [f"{row.scenario.name}'s CPU was not measured"] if measured is None else []
+    passes = ", ".join(cpu_cell(value) for value in runs)
+    figure = f"{measured:.3f} ms" if measured is not None else "nothing"
+    met = measured is not None and measured <= target
+    return (
+        f"- Target: {row.scenario.name} server CPU <= {target:g} ms per request. Measured {figure} "
+        f"(median over passes; per pass {passes}): {_verdict(met, [*invalid, *unmeasured])}."
+    )
 
 
 def section(result: SetResult) -> str:
@@ -260,12 +321,25 @@ def _git_revision() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def load_average() -> str:
+    """1, 5 and 15 minutes: how many processes wanted a CPU (nproc of them can have one)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+LOADED = (
+    "**the machine is loaded** (1-minute load average above nproc): ratios to the ceiling and CPU per "
+    "request move with load, so compare them only with a baseline measured under similar load"
+)
+
+
 def machine_info(wrk_version: str) -> list[tuple[str, str]]:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    nproc = len(os.sched_getaffinity(0))
+    loaded = [("warning", LOADED)] if os.getloadavg()[0] > nproc else []
     return [
         ("date", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
-        ("nproc", str(len(os.sched_getaffinity(0)))),
-        ("load average before the run", load),
+        ("nproc", str(nproc)),
+        ("load average before the run", load_average()),
+        *loaded,
         ("python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
         ("platform", platform.platform()),
         ("wrk", wrk_version),

@@ -8,6 +8,7 @@ dropped after it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import http.client
 import os
 import signal
@@ -31,6 +32,10 @@ from bench import client
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 30.0
+# Used for PostgreSQL sets when BENCH_DATABASE_URL is unset and it answers (the test server of
+# DEVELOPERS.md); each run only creates and drops its own `bench_*` databases on it.
+LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
+PROBE_TIMEOUT_SECONDS = 2.0
 
 
 class ServerError(RuntimeError):
@@ -48,6 +53,7 @@ class Server:
     log: Path
     env: Mapping[str, str]  # the server's environment; `python -m backend` commands for it need the same
     app_module: str = "backend"  # `python -m <app_module> serve`: ours, or the bench's bare ceiling app
+    database: Database = "sqlite"  # where the set's own servers keep their data (the bare app has none)
 
 
 def free_port() -> int:
@@ -127,17 +133,30 @@ def migrate(env: Mapping[str, str]) -> None:
     backend(env, "migrate")
 
 
-async def _postgres(admin_url: str, sql: str) -> None:
-    connection = await asyncpg.connect(admin_url)
+async def _postgres(admin_url: str, sql: str, connect_seconds: float = 60.0) -> None:
+    connection = await asyncpg.connect(admin_url, timeout=connect_seconds)
     try:
         await connection.execute(sql)
     finally:
         await connection.close()
 
 
+def _answers(url: str) -> bool:
+    try:
+        asyncio.run(_postgres(url, "SELECT 1", connect_seconds=PROBE_TIMEOUT_SECONDS))
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return False
+    return True
+
+
+@functools.cache
 def postgres_admin_url() -> str:
-    """BENCH_DATABASE_URL: a PostgreSQL server to make throwaway databases on, or ""."""
-    return os.environ.get("BENCH_DATABASE_URL", "")
+    """A PostgreSQL server to make throwaway databases on: BENCH_DATABASE_URL, else the local one
+    (LOCAL_POSTGRES_URL) when it answers, else "" (no PostgreSQL sets)."""
+    configured = os.environ.get("BENCH_DATABASE_URL", "")
+    if configured:
+        return configured
+    return LOCAL_POSTGRES_URL if _answers(LOCAL_POSTGRES_URL) else ""
 
 
 @contextmanager
@@ -148,7 +167,9 @@ def fresh_database(tmp: Path, database: Database) -> Iterator[str]:
         return
     admin_url = postgres_admin_url()
     if not admin_url:
-        raise ServerError("a PostgreSQL set needs BENCH_DATABASE_URL (postgres://user@host:5432/postgres)")
+        raise ServerError(
+            f"a PostgreSQL set needs BENCH_DATABASE_URL or a server answering at {LOCAL_POSTGRES_URL}"
+        )
     name = f"bench_{uuid.uuid4().hex[:12]}"
     asyncio.run(_postgres(admin_url, f'CREATE DATABASE "{name}"'))
     try:
@@ -198,6 +219,7 @@ def running_server(
             log=log,
             env=env,
             app_module=app_module,
+            database=database,
         )
         try:
             wait_until_ready(server)

@@ -9,9 +9,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.cpu import Meter, Use, used
 from bench.scenarios import Background, BackgroundCommand, Scenario
 
 THREADS = 2
@@ -41,6 +42,7 @@ class WrkResult:
     non_2xx_3xx: int
     socket_errors: int
     percentiles_ms: dict[float, float]
+    cpu: Use | None = None  # CPU spent while wrk ran, when the run was metered
 
     @property
     def p50_ms(self) -> float:
@@ -144,8 +146,16 @@ def _result(returncode: int, stdout: str, stderr: str, what: str) -> WrkResult:
     return parse(stdout)
 
 
-def run(base_url: str, scenario: Scenario, *, duration: float, connections: int) -> WrkResult:
-    """One wrk run of `scenario` for `duration` seconds with `connections` keep-alive connections."""
+def run(
+    base_url: str,
+    scenario: Scenario,
+    *,
+    duration: float,
+    connections: int,
+    meter: Meter | None = None,
+) -> WrkResult:
+    """One wrk run of `scenario` for `duration` seconds with `connections` keep-alive connections;
+    with a `meter`, the CPU it read just before wrk started and just after wrk ended."""
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
         line = command(
             base_url,
@@ -156,12 +166,22 @@ def run(base_url: str, scenario: Scenario, *, duration: float, connections: int)
             timeout_seconds=scenario.timeout_seconds,
         )
         limit = duration + 60 + (scenario.timeout_seconds or 0)
+        before = meter() if meter is not None else None
         done = subprocess.run(line, capture_output=True, text=True, check=False, timeout=limit)
-    return _result(done.returncode, done.stdout, done.stderr, scenario.name)
+        after = meter() if meter is not None else None
+    result = _result(done.returncode, done.stdout, done.stderr, scenario.name)
+    if before is None or after is None:
+        return result
+    return replace(result, cpu=used(before, after))
 
 
 def run_under_load(
-    base_url: str, scenario: Scenario, *, duration: float, connections: int
+    base_url: str,
+    scenario: Scenario,
+    *,
+    duration: float,
+    connections: int,
+    meter: Meter | None = None,
 ) -> tuple[WrkResult, WrkResult | None]:
     """`run`, inside the scenario's background load if it has one; the background's own result second.
 
@@ -171,7 +191,7 @@ def run_under_load(
     the server finish the requests wrk abandoned in flight, so they do not slow the next scenario.
     """
     if not isinstance(scenario.background, Background):
-        return run(base_url, scenario, duration=duration, connections=connections), None
+        return run(base_url, scenario, duration=duration, connections=connections, meter=meter), None
     background: Background = scenario.background
     seconds = max(1, round(duration)) + BACKGROUND_LEAD_SECONDS + BACKGROUND_TAIL_SECONDS
     with tempfile.TemporaryDirectory(prefix="bench-wrk-bg-") as tmp:
@@ -190,7 +210,7 @@ def run_under_load(
                 if process.poll() is not None:
                     out, err = process.communicate()
                     raise WrkError(f"background wrk ended early ({process.returncode}):\n{out}{err}")
-                measured = run(base_url, scenario, duration=duration, connections=connections)
+                measured = run(base_url, scenario, duration=duration, connections=connections, meter=meter)
                 out, err = process.communicate(timeout=seconds + 60)
             except BaseException:
                 process.kill()
@@ -210,6 +230,7 @@ def run_during_command(
     cwd: Path,
     duration: float,
     connections: int,
+    meter: Meter | None = None,
 ) -> tuple[WrkResult, CommandResult]:
     """`run` while `python -m backend ARGS` runs; starts it `load.lead_seconds` before the measured run.
 
@@ -233,7 +254,7 @@ def run_during_command(
         try:
             time.sleep(load.lead_seconds)
             measured_from = time.monotonic()
-            measured = run(base_url, scenario, duration=duration, connections=connections)
+            measured = run(base_url, scenario, duration=duration, connections=connections, meter=meter)
             measured_to = time.monotonic()
             waiter.join(timeout=load.timeout_seconds)
             if waiter.is_alive():
