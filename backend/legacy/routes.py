@@ -194,7 +194,7 @@ async def legacy_create_patient(request: AppRequest, body: LegacyPatient) -> HTT
 @require_roles("user")
 @returns(200, PatientRead)
 async def legacy_get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
-    return json(legacy_patient(await patients.get_patient(patient_id=patient_id, details=True)))
+    return json((await patients.read_patient(patient_id=patient_id)).model_dump(mode="json"))
 
 
 @bp.put("/patient/<patient_id:id>")

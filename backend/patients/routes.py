@@ -95,7 +95,7 @@ async def create_patient(request: AppRequest, body: PatientCreate) -> HTTPRespon
 @returns(404, Problem)
 async def get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     """One patient with their appointments and measures."""
-    return json_response(patient_read(await service.get_patient(patient_id=patient_id, details=True)))
+    return json_response(await service.read_patient(patient_id=patient_id))
 
 
 @patients.patch(PATIENT)
@@ -153,11 +153,7 @@ async def create_appointment(request: AppRequest, patient_id: int, body: Appoint
 @returns(200, AppointmentRead)
 @returns(404, Problem, "No such appointment, or it belongs to another patient")
 async def get_appointment(request: AppRequest, patient_id: int, appointment_id: int) -> HTTPResponse:
-    return json_response(
-        appointment_read(
-            await service.get_appointment(patient_id=patient_id, appointment_id=appointment_id, details=True)
-        )
-    )
+    return json_response(await service.read_appointment(patient_id=patient_id, appointment_id=appointment_id))
 
 
 @patients.patch(APPOINTMENT)

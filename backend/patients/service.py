@@ -13,14 +13,17 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.nested import Nested, NestedRead
 from backend.patients.models import Appointment, Category, Measure, Patient
 from backend.patients.schemas import (
     AppointmentCreate,
+    AppointmentRead,
     AppointmentUpdate,
     MeasureCreate,
     MeasureQuery,
     MeasureUpdate,
     PatientCreate,
+    PatientRead,
     PatientUpdate,
 )
 from backend.transactions import atomic
@@ -28,6 +31,13 @@ from backend.transactions import atomic
 MEASURE_DETAILS = ("category",)
 APPOINTMENT_DETAILS = ("measures__category",)
 PATIENT_DETAILS = ("appointments__measures__category",)
+
+# The responses of one patient and of one appointment, each read in one statement (backend/nested.py).
+MEASURES = Nested(order_by=("timestamp", "id"), category=Nested())
+APPOINTMENT_READ = NestedRead(Appointment, AppointmentRead, measures=MEASURES)
+PATIENT_READ = NestedRead(
+    Patient, PatientRead, appointments=Nested(order_by=("date", "id"), measures=MEASURES)
+)
 
 
 def search_patients(*, q: str | None) -> QuerySet[Patient]:
@@ -50,6 +60,23 @@ async def get_patient(*, patient_id: int, details: bool = False) -> Patient:
     if patient is None:
         raise NotFound(f"No patient with id {patient_id}")
     return patient
+
+
+async def read_patient(*, patient_id: int) -> PatientRead:
+    """The patient with appointments and measures, as the API answers it."""
+    patient = await PATIENT_READ.first(id=patient_id)
+    if patient is None:
+        raise NotFound(f"No patient with id {patient_id}")
+    return patient
+
+
+async def read_appointment(*, patient_id: int, appointment_id: int) -> AppointmentRead:
+    """The appointment with its measures, as the API answers it."""
+    appointment = await APPOINTMENT_READ.first(id=appointment_id, patient_id=patient_id)
+    if appointment is None:
+        await get_patient(patient_id=patient_id)
+        raise NotFound(f"Patient {patient_id} has no appointment with id {appointment_id}")
+    return appointment
 
 
 async def get_appointment(*, patient_id: int, appointment_id: int, details: bool = False) -> Appointment:
