@@ -101,6 +101,12 @@ def _postgres_connection(url: str, settings: Settings) -> dict[str, Any]:
     credentials.setdefault("timeout", settings.db_timeout_seconds)
     credentials.setdefault("acquire_timeout", settings.db_timeout_seconds)
     credentials.setdefault("command_timeout", max(settings.db_timeout_seconds * 6, 30.0))
+    # What the database itself writes as text (the JSON of backend/nested.py) reads back as the ORM's
+    # values, whatever the server's defaults: timestamps in UTC, every double in full (PostgreSQL
+    # 12+ writes the shortest exact form for any value above 0). Startup settings, not a `SET`.
+    server_settings = credentials.setdefault("server_settings", {})
+    server_settings.setdefault("timezone", "UTC")
+    server_settings.setdefault("extra_float_digits", "1")
     connection["engine"] = POSTGRES_ENGINE
     return connection
 

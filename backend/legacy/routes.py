@@ -110,9 +110,9 @@ def flask_errors(handler: Handler) -> Handler:
     return wrapper
 
 
-def legacy_patient(patient: Any) -> dict[str, Any]:
+def legacy_patient(patient: PatientRead) -> dict[str, Any]:
     """The patient as the Flask template showed it (`birthday` and dates as ISO strings)."""
-    return patient_read(patient).model_dump(mode="json")
+    return patient.model_dump(mode="json")
 
 
 async def refresh_claims(request: AppRequest) -> Any:
@@ -173,7 +173,7 @@ async def legacy_logout(request: AppRequest) -> HTTPResponse:
 async def legacy_list_patients(request: AppRequest) -> HTTPResponse:
     """Every patient, with appointments and measures (Flask template; no paging)."""
     found = await patients.all_patients()
-    return json({"patients": [legacy_patient(p) for p in found]})
+    return json({"patients": [legacy_patient(patient_read(p)) for p in found]})
 
 
 @bp.post("/patient/")
@@ -194,7 +194,7 @@ async def legacy_create_patient(request: AppRequest, body: LegacyPatient) -> HTT
 @require_roles("user")
 @returns(200, PatientRead)
 async def legacy_get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
-    return json(legacy_patient(await patients.get_patient(patient_id=patient_id, details=True)))
+    return json(legacy_patient(await patients.read_patient(patient_id=patient_id)))
 
 
 @bp.put("/patient/<patient_id:id>")

@@ -16,8 +16,8 @@ from tortoise.exceptions import IntegrityError
 
 from backend.errors import ValidationFailed
 from backend.patients import service
-from backend.patients.models import Patient, PatientIdempotencyKey
-from backend.patients.schemas import PatientCreate
+from backend.patients.models import PatientIdempotencyKey
+from backend.patients.schemas import PatientCreate, PatientRead
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, no spaces: a UUID fits
@@ -40,7 +40,7 @@ def request_hash(data: PatientCreate) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-async def create_patient_once(data: PatientCreate, *, user_id: int, key: str) -> Patient:
+async def create_patient_once(data: PatientCreate, *, user_id: int, key: str) -> PatientRead:
     digest = request_hash(data)
     if (existing := await _replay(user_id, key, digest)) is not None:
         return existing
@@ -57,7 +57,7 @@ async def create_patient_once(data: PatientCreate, *, user_id: int, key: str) ->
         raise
 
 
-async def _replay(user_id: int, key: str, digest: str) -> Patient | None:
+async def _replay(user_id: int, key: str, digest: str) -> PatientRead | None:
     stored = await PatientIdempotencyKey.get_or_none(user_id=user_id, key=key)
     if stored is None:
         return None
@@ -67,4 +67,4 @@ async def _replay(user_id: int, key: str, digest: str) -> Patient | None:
             code="idempotency_key_reused",
             errors=[{"loc": ["header", HEADER], "msg": "Key reused with another body", "type": "reused"}],
         )
-    return await service.get_patient(patient_id=stored.patient_id, details=True)  # type: ignore[attr-defined]
+    return await service.read_patient(patient_id=stored.patient_id)  # type: ignore[attr-defined]

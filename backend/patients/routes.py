@@ -32,7 +32,6 @@ from backend.patients.schemas import (
     appointment_read,
     category_read,
     measure_read,
-    patient_read,
     patient_summary,
 )
 
@@ -85,7 +84,7 @@ async def create_patient(request: AppRequest, body: PatientCreate) -> HTTPRespon
         patient = await service.create_patient(data=body)
     else:
         patient = await idempotency.create_patient_once(body, user_id=request.ctx.principal.user_id, key=key)
-    return created(patient_read(patient), location=f"/api/v1/patients/{patient.id}")
+    return created(patient, location=f"/api/v1/patients/{patient.id}")
 
 
 @patients.get(PATIENT)
@@ -95,7 +94,7 @@ async def create_patient(request: AppRequest, body: PatientCreate) -> HTTPRespon
 @returns(404, Problem)
 async def get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
     """One patient with their appointments and measures."""
-    return json_response(patient_read(await service.get_patient(patient_id=patient_id, details=True)))
+    return json_response(await service.read_patient(patient_id=patient_id))
 
 
 @patients.patch(PATIENT)
@@ -105,7 +104,7 @@ async def get_patient(request: AppRequest, patient_id: int) -> HTTPResponse:
 @returns(200, PatientRead)
 @returns(404, Problem)
 async def update_patient(request: AppRequest, patient_id: int, body: PatientUpdate) -> HTTPResponse:
-    return json_response(patient_read(await service.update_patient(patient_id=patient_id, changes=body)))
+    return json_response(await service.update_patient(patient_id=patient_id, changes=body))
 
 
 @patients.delete(PATIENT)
@@ -142,9 +141,7 @@ async def list_appointments(request: AppRequest, patient_id: int, query: PagePar
 @returns(404, Problem)
 async def create_appointment(request: AppRequest, patient_id: int, body: AppointmentCreate) -> HTTPResponse:
     appointment = await service.create_appointment(patient_id=patient_id, data=body)
-    return created(
-        appointment_read(appointment), location=f"/api/v1/patients/{patient_id}/appointments/{appointment.id}"
-    )
+    return created(appointment, location=f"/api/v1/patients/{patient_id}/appointments/{appointment.id}")
 
 
 @patients.get(APPOINTMENT)
@@ -153,11 +150,7 @@ async def create_appointment(request: AppRequest, patient_id: int, body: Appoint
 @returns(200, AppointmentRead)
 @returns(404, Problem, "No such appointment, or it belongs to another patient")
 async def get_appointment(request: AppRequest, patient_id: int, appointment_id: int) -> HTTPResponse:
-    return json_response(
-        appointment_read(
-            await service.get_appointment(patient_id=patient_id, appointment_id=appointment_id, details=True)
-        )
-    )
+    return json_response(await service.read_appointment(patient_id=patient_id, appointment_id=appointment_id))
 
 
 @patients.patch(APPOINTMENT)
@@ -172,7 +165,7 @@ async def update_appointment(
     appointment = await service.update_appointment(
         patient_id=patient_id, appointment_id=appointment_id, changes=body
     )
-    return json_response(appointment_read(appointment))
+    return json_response(appointment)
 
 
 @patients.delete(APPOINTMENT)

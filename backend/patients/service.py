@@ -13,14 +13,17 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.nested import Nested, NestedRead
 from backend.patients.models import Appointment, Category, Measure, Patient
 from backend.patients.schemas import (
     AppointmentCreate,
+    AppointmentRead,
     AppointmentUpdate,
     MeasureCreate,
     MeasureQuery,
     MeasureUpdate,
     PatientCreate,
+    PatientRead,
     PatientUpdate,
 )
 from backend.transactions import atomic
@@ -28,6 +31,13 @@ from backend.transactions import atomic
 MEASURE_DETAILS = ("category",)
 APPOINTMENT_DETAILS = ("measures__category",)
 PATIENT_DETAILS = ("appointments__measures__category",)
+
+# The responses of one patient and of one appointment, each read in one statement (backend/nested.py).
+MEASURES = Nested(order_by=("timestamp", "id"), category=Nested())
+APPOINTMENT_READ = NestedRead(Appointment, AppointmentRead, measures=MEASURES)
+PATIENT_READ = NestedRead(
+    Patient, PatientRead, appointments=Nested(order_by=("date", "id"), measures=MEASURES)
+)
 
 
 def search_patients(*, q: str | None) -> QuerySet[Patient]:
@@ -50,6 +60,23 @@ async def get_patient(*, patient_id: int, details: bool = False) -> Patient:
     if patient is None:
         raise NotFound(f"No patient with id {patient_id}")
     return patient
+
+
+async def read_patient(*, patient_id: int) -> PatientRead:
+    """The patient with appointments and measures, as the API answers it."""
+    patient = await PATIENT_READ.first(id=patient_id)
+    if patient is None:
+        raise NotFound(f"No patient with id {patient_id}")
+    return patient
+
+
+async def read_appointment(*, patient_id: int, appointment_id: int) -> AppointmentRead:
+    """The appointment with its measures, as the API answers it."""
+    appointment = await APPOINTMENT_READ.first(id=appointment_id, patient_id=patient_id)
+    if appointment is None:
+        await get_patient(patient_id=patient_id)
+        raise NotFound(f"Patient {patient_id} has no appointment with id {appointment_id}")
+    return appointment
 
 
 async def get_appointment(*, patient_id: int, appointment_id: int, details: bool = False) -> Appointment:
@@ -109,8 +136,9 @@ async def _create_measures(appointment: Appointment, measures: Iterable[MeasureC
 
 async def create_patient(
     *, data: PatientCreate, also: Callable[[Patient], Awaitable[object]] | None = None
-) -> Patient:
-    """Create a patient with their appointments and measures: all of it, or nothing.
+) -> PatientRead:
+    """Create a patient with their appointments and measures: all of it, or nothing. The answer is
+    the patient as a GET reads them once the transaction committed.
 
     `also` runs in the same transaction, after the patient exists (see idempotency.py).
     """
@@ -128,15 +156,15 @@ async def create_patient(
             await _create_measures(appointment, appointment_data.measures)
         if also is not None:
             await also(patient)
-    return await get_patient(patient_id=patient.id, details=True)
+    return await read_patient(patient_id=patient.id)
 
 
-async def update_patient(*, patient_id: int, changes: PatientUpdate) -> Patient:
+async def update_patient(*, patient_id: int, changes: PatientUpdate) -> PatientRead:
     """Set the fields `changes` has (absent ones stay as they are)."""
     patient = await get_patient(patient_id=patient_id)
     if fields := changes.model_dump(exclude_unset=True):
         await patient.update_from_dict(fields).save()
-    return await get_patient(patient_id=patient_id, details=True)
+    return await read_patient(patient_id=patient_id)
 
 
 async def delete_patient(*, patient_id: int) -> None:
@@ -151,7 +179,7 @@ async def appointments_of(*, patient_id: int) -> QuerySet[Appointment]:
     return Appointment.filter(patient_id=patient_id).prefetch_related(*APPOINTMENT_DETAILS)
 
 
-async def create_appointment(*, patient_id: int, data: AppointmentCreate) -> Appointment:
+async def create_appointment(*, patient_id: int, data: AppointmentCreate) -> AppointmentRead:
     await get_patient(patient_id=patient_id)
     await _categories_exist(
         (("measures", m, "category_id"), measure.category_id) for m, measure in enumerate(data.measures)
@@ -159,16 +187,16 @@ async def create_appointment(*, patient_id: int, data: AppointmentCreate) -> App
     async with atomic():
         appointment = await Appointment.create(patient_id=patient_id, date=data.date, notes=data.notes)
         await _create_measures(appointment, data.measures)
-    return await get_appointment(patient_id=patient_id, appointment_id=appointment.id, details=True)
+    return await read_appointment(patient_id=patient_id, appointment_id=appointment.id)
 
 
 async def update_appointment(
     *, patient_id: int, appointment_id: int, changes: AppointmentUpdate
-) -> Appointment:
+) -> AppointmentRead:
     appointment = await get_appointment(patient_id=patient_id, appointment_id=appointment_id)
     if fields := changes.model_dump(exclude_unset=True):
         await appointment.update_from_dict(fields).save()
-    return await get_appointment(patient_id=patient_id, appointment_id=appointment_id, details=True)
+    return await read_appointment(patient_id=patient_id, appointment_id=appointment_id)
 
 
 async def delete_appointment(*, patient_id: int, appointment_id: int) -> None:

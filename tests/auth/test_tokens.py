@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Self
 
 import jwt
+import jwt.api_jwt
 import pytest
 
-from backend.auth.tokens import ExpiredToken, InvalidToken, TokenService
+from backend import clock
+from backend.auth.tokens import VERIFIED_CACHE_SIZE, ExpiredToken, InvalidToken, TokenService
 from backend.clock import utcnow
 
 SECRET = "s" * 64
@@ -130,3 +132,76 @@ def test_a_token_from_the_future_is_refused(tokens: TokenService, claim: str) ->
 def test_garbage_is_refused(tokens: TokenService, garbage: str) -> None:
     with pytest.raises(InvalidToken):
         tokens.decode(garbage, expected="access")
+
+
+# Verified once per process: what the cache must not change.
+
+
+def test_a_cached_token_is_refused_once_it_expires(
+    tokens: TokenService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = tokens.issue(user_id=7, login_id=LOGIN, kind="access", now=utcnow())
+    assert tokens.decode(issued.token, expected="access").user_id == 7
+    assert tokens.verified_tokens == 1
+    later = utcnow() + timedelta(seconds=tokens.ttl("access") + tokens.leeway + 1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    with pytest.raises(ExpiredToken):
+        tokens.decode(issued.token, expected="access")
+
+
+def test_a_cached_token_is_still_refused_as_the_other_type(tokens: TokenService) -> None:
+    refresh = tokens.issue(user_id=7, login_id=LOGIN, kind="refresh", now=utcnow())
+    tokens.decode(refresh.token, expected="refresh")
+    with pytest.raises(InvalidToken, match="Not an access token"):
+        tokens.decode(refresh.token, expected="access")
+
+
+def test_a_cached_token_from_the_future_is_refused_until_its_time(
+    tokens: TokenService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = int(utcnow().timestamp())
+    token = forge(claims(tokens, nbf=now + 3600, exp=now + 7200))
+    earlier = utcnow() + timedelta(hours=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: earlier)
+    monkeypatch.setattr(jwt.api_jwt, "datetime", _shifted(timedelta(hours=1)))
+    tokens.decode(token, expected="access")  # valid in an hour: verified and cached
+    monkeypatch.undo()
+    with pytest.raises(InvalidToken):
+        tokens.decode(token, expected="access")
+
+
+def _shifted(offset: timedelta) -> type[datetime]:
+    class Shifted(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Self:
+            return super().now(tz) + offset
+
+    return Shifted
+
+
+@pytest.mark.parametrize("part", [1, 2])  # the payload, the signature
+def test_a_tampered_copy_of_a_cached_token_is_refused_and_not_cached(tokens: TokenService, part: int) -> None:
+    issued = tokens.issue(user_id=7, login_id=LOGIN, kind="access", now=utcnow())
+    tokens.decode(issued.token, expected="access")
+    parts = issued.token.split(".")
+    if part == 1:
+        parts[1] = base64.urlsafe_b64encode(json.dumps(claims(tokens, sub="1")).encode()).decode().rstrip("=")
+    else:
+        parts[2] = parts[2][:-4] + ("AAAA" if parts[2][-4:] != "AAAA" else "BBBB")
+    tampered = ".".join(parts)
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            tokens.decode(tampered, expected="access")
+    assert tokens.verified_tokens == 1
+
+
+def test_the_cache_of_verified_tokens_is_bounded(tokens: TokenService) -> None:
+    now = utcnow()
+    issued = [
+        tokens.issue(user_id=7, login_id=LOGIN, kind="access", now=now)
+        for _ in range(VERIFIED_CACHE_SIZE + 10)
+    ]
+    for token in issued:
+        tokens.decode(token.token, expected="access")
+    assert tokens.verified_tokens == VERIFIED_CACHE_SIZE
+    assert tokens.decode(issued[0].token, expected="access").jti == issued[0].jti  # verified again

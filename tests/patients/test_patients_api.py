@@ -301,3 +301,31 @@ async def test_categories_are_listed_for_users_and_created_by_admins(
         await client.post("/api/v1/categories", headers=admin, json={"name": "weight"})
     ).status_code == 409
     assert (await client.get("/api/v1/categories", headers=user)).json()["items"] == [created.json()]
+
+
+async def test_writes_answer_exactly_what_a_get_then_reads(
+    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+) -> None:
+    """Creates, updates and an idempotent replay answer through the GET's own read, byte for byte."""
+    keyed = {**user, "Idempotency-Key": "same-read"}
+    created = await client.post(PATIENTS, headers=keyed, json=nested_patient(weight.id))
+    patient = f"{PATIENTS}/{created.json()['id']}"
+    assert created.content == (await client.get(patient, headers=user)).content
+    replayed = await client.post(PATIENTS, headers=keyed, json=nested_patient(weight.id))
+    assert replayed.content == created.content
+
+    updated = await client.patch(patient, headers=user, json={"comments": "Ünïcode ✓", "birthday": None})
+    assert updated.status_code == 200
+    assert updated.content == (await client.get(patient, headers=user)).content
+
+    measure = {"category_id": weight.id, "marker": "kg", "value": 120, "timestamp": "2026-11-03T08:00:00"}
+    added = await client.post(
+        f"{patient}/appointments",
+        headers=user,
+        json={"date": "2026-11-03T07:59:59.5+01:00", "measures": [measure]},
+    )
+    assert added.status_code == 201
+    assert added.content == (await client.get(added.headers["location"], headers=user)).content
+    moved = await client.patch(added.headers["location"], headers=user, json={"notes": "moved"})
+    assert moved.content == (await client.get(added.headers["location"], headers=user)).content
+    assert moved.json()["measures"][0]["value"] == 120.0
