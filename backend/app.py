@@ -22,7 +22,7 @@ from backend.domains import DOMAINS
 from backend.errors import ProblemErrorHandler
 from backend.jobs.scheduler import register_scheduler
 from backend.legacy import routes as legacy_routes
-from backend.logs import configure_logging
+from backend.logs import configure_logging, sanic_log_config
 from backend.middleware import register_middleware, use_in_order
 from backend.paths import register_path_types
 from backend.spa import register_spa
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
         request_class=AppRequest,  # type: ignore[arg-type]  # Sanic's stub wants its default context
         dumps=dumps,
         error_handler=ProblemErrorHandler(),
+        log_config=sanic_log_config(settings),
     )
     app.config.update(
         {
