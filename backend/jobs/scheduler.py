@@ -27,6 +27,7 @@ from backend.jobs.purge import purge_all
 from backend.logs import configure_logging
 
 logger = logging.getLogger("backend.jobs")
+NAME = "PurgeScheduler"  # Sanic names its process Sanic-PurgeScheduler-0
 
 
 async def run_purge(settings: Settings) -> None:
@@ -103,4 +104,5 @@ def register_scheduler(app: App, settings: Settings) -> None:
 
     @app.main_process_ready
     async def start_scheduler(app: App) -> None:
-        app.manager.manage("PurgeScheduler", scheduler_process, {"settings": settings})
+        # Restartable: the watchdog (backend/compat/sanic_watchdog.py) restarts it if it dies.
+        app.manager.manage(NAME, scheduler_process, {"settings": settings}, restartable=True)

@@ -5,6 +5,8 @@ Runs are counted from the server's JSON log, one line per run."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Coroutine
@@ -210,3 +212,20 @@ async def test_stopping_the_server_stops_the_schedule(settings: Settings, tmp_pa
     lines = job_lines(log)
     assert lines[-1]["message"] == "purge schedule stopped"
     assert lines[-1]["pid"] == scheduler
+
+
+async def test_a_scheduler_killed_is_restarted_and_runs_again(settings: Settings, tmp_path: Path) -> None:
+    """The OOM killer or a `kill -9`: the watchdog restarts it, as it does an HTTP worker."""
+    log = tmp_path / "server.log"
+    with live_server(scheduled(settings), workers=1, log=log) as (_, process):
+        await eventually(lambda: len(runs(log)) >= 1)
+        killed = runs(log)[0]["pid"]
+        os.kill(killed, signal.SIGKILL)
+        await eventually(lambda: any(entry["pid"] != killed for entry in runs(log)))
+        assert process.poll() is None
+
+    lines = json_lines(log.read_text())
+    [restart] = [entry for entry in lines if entry["logger"] == "backend.watchdog"]
+    assert restart["level"] == "ERROR"
+    assert restart["message"] == f"worker {SCHEDULER} (pid {killed}) died: restarting it"
+    assert {entry["worker"] for entry in runs(log)} == {SCHEDULER}
