@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     @field_validator("purge_schedule")
     @classmethod
     def _cron_expression(cls, value: str) -> str:
-        """Checked here: the scheduler's process would die of it, and the server serve on without it."""
+        """Checked here: in the scheduler's process it fails in a callback, and no purge ever runs."""
         if value:
             try:
                 CronSim(value, datetime.now(UTC))
