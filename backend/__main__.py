@@ -59,9 +59,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = loader.load()
     app.prepare(host=host, port=port, workers=workers, access_log=False, motd=False)
     shown = "localhost" if host in {"0.0.0.0", "::"} else host  # noqa: S104
-    print(
-        f"Serving http://{shown}:{port}/  (API /api/v1, docs /api/v1/docs), {workers} worker(s)", flush=True
-    )
+    serving = f"Serving http://{shown}:{port}/  (API /api/v1, docs /api/v1/docs), {workers} worker(s)"
+    if settings.log_format == "json":  # every line a JSON object
+        logging.getLogger("backend.cli").info(serving)
+    else:
+        print(serving, flush=True)
     Sanic.serve(primary=app, app_loader=loader)
     return 3 if gave_up(app) else 0
 
@@ -128,10 +130,7 @@ async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _purge(settings: Settings, args: argparse.Namespace) -> int:
     report = await purge_all(settings, now=clock.utcnow())
-    print(
-        f"Purged {report.tokens} token(s), {report.login_throttles} login throttling bucket(s), "
-        f"{report.access_log} access-log row(s), {report.idempotency_keys} idempotency key(s)"
-    )
+    print(f"Purged {report}")
     return 0
 
 

@@ -20,9 +20,9 @@ from backend.db import register_database
 from backend.docs import register_docs
 from backend.domains import DOMAINS
 from backend.errors import ProblemErrorHandler
-from backend.jobs.scheduler import register_scheduler
+from backend.jobs import scheduler
 from backend.legacy import routes as legacy_routes
-from backend.logs import configure_logging
+from backend.logs import configure_logging, sanic_log_config
 from backend.middleware import register_middleware, use_in_order
 from backend.paths import register_path_types
 from backend.spa import register_spa
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
         request_class=AppRequest,  # type: ignore[arg-type]  # Sanic's stub wants its default context
         dumps=dumps,
         error_handler=ProblemErrorHandler(),
+        log_config=sanic_log_config(settings),
     )
     app.config.update(
         {
@@ -82,8 +83,8 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
         # response whose row could not be written keeps the headers set before it.
         on_response=[cors.on_response, headers.on_response, access_log.on_response],
     )
-    register_scheduler(app, settings)
-    register_watchdog(app)
+    scheduler.register_scheduler(app, settings)
+    register_watchdog(app, scheduler.NAME)
 
     app.blueprint(health.bp)
     app.blueprint(legacy_routes.bp)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from enum import StrEnum
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from cronsim import CronSim, CronSimError  # aiocron's parser
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
     initial_admin_password: str = ""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65_535)] = 8000
@@ -106,6 +109,17 @@ class Settings(BaseSettings):
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("purge_schedule")
+    @classmethod
+    def _cron_expression(cls, value: str) -> str:
+        """Checked here: in the scheduler's process it fails in a callback, and no purge ever runs."""
+        if value:
+            try:
+                CronSim(value, datetime.now(UTC))
+            except CronSimError as error:
+                raise ValueError(f"PURGE_SCHEDULE {value!r} is not a cron expression: {error}") from None
         return value
 
     @field_validator("cors_origins", mode="after")

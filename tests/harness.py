@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sanic import Sanic
@@ -137,6 +139,19 @@ def wait_for_log(
         assert process.poll() is None, text
         assert time.monotonic() < deadline, text
         time.sleep(0.005)
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    """A `LOG_FORMAT=json` log's complete lines, parsed; a line that is not a JSON object fails the test."""
+    entries = []
+    for line in text[: text.rfind("\n") + 1].splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            entry = None
+        assert isinstance(entry, dict), f"not a JSON object: {line!r} in:\n{text}"
+        entries.append(entry)
+    return entries
 
 
 def worker_pids(main_pid: int) -> list[int]:

@@ -45,3 +45,11 @@ def test_a_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACCESS_TOKEN_TTL", "forever")
     with pytest.raises(ValueError, match="access_token_ttl"):
         Settings()
+
+
+def test_a_purge_schedule_that_is_not_a_cron_expression_is_refused() -> None:
+    for wrong in ("every hour", "61 * * * *", "* * *"):
+        with pytest.raises(ValueError, match="PURGE_SCHEDULE"):
+            Settings(purge_schedule=wrong)
+    for right in ("", "17 * * * *", "*/30 * * * * *"):
+        assert Settings(purge_schedule=right).purge_schedule == right

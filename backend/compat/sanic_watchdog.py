@@ -1,4 +1,4 @@
-"""Restart HTTP workers that die, which Sanic's manager does not do by itself.
+"""Restart HTTP workers (and the purge scheduler) that die, which Sanic's manager does not do by itself.
 
 Upstream: sanic-org/sanic#3062 ("Auto restart the worker process when it exit or be killed",
 open feature request).
@@ -34,6 +34,8 @@ from types import FrameType
 from typing import Any
 
 from backend.app_types import App
+from backend.config import Settings
+from backend.logs import configure_logging
 
 logger = logging.getLogger("backend.watchdog")
 
@@ -46,8 +48,16 @@ SERVER_PREFIX = "Sanic-Server-"
 
 class Watchdog:
     def __init__(
-        self, publisher: Connection, worker_state: Mapping[str, Any], gave_up: Synchronized[int]
+        self,
+        publisher: Connection,
+        worker_state: Mapping[str, Any],
+        gave_up: Synchronized[int],
+        *,
+        settings: Settings,
+        watched: tuple[str, ...] = (SERVER_PREFIX,),
     ) -> None:
+        self.settings = settings
+        self.watched = watched
         self.publisher = publisher
         self.worker_state = worker_state
         self.gave_up = gave_up
@@ -56,6 +66,7 @@ class Watchdog:
         self.requested: dict[str, int] = {}  # worker -> its start count when a restart was asked
 
     def __call__(self) -> None:
+        configure_logging(self.settings)  # a process of its own: its lines in LOG_FORMAT too
         signal.signal(signal.SIGINT, self.stop)
         signal.signal(signal.SIGTERM, self.stop)
         while self.running:
@@ -72,7 +83,7 @@ class Watchdog:
         return {
             name: state
             for name, state in dict(self.worker_state).items()
-            if name.startswith(SERVER_PREFIX) and state.get("state") == "FAILED"
+            if name.startswith(self.watched) and state.get("state") == "FAILED"
         }
 
     def check(self) -> None:
@@ -97,12 +108,20 @@ class Watchdog:
             self.publisher.send(f"{name}:")
 
 
-def register_watchdog(app: App) -> None:
+def register_watchdog(app: App, *also_watch: str) -> None:
+    """Watch the HTTP workers, and the processes named in `also_watch` (as given to `manage`)."""
+
     @app.main_process_ready
     async def start_watchdog(app: App, _: Any) -> None:
         manager = app.manager
         app.ctx.watchdog_gave_up = manager.context.Value("b", 0)
-        watchdog = Watchdog(manager.monitor_publisher, manager.worker_state, app.ctx.watchdog_gave_up)
+        watchdog = Watchdog(
+            manager.monitor_publisher,
+            manager.worker_state,
+            app.ctx.watchdog_gave_up,
+            settings=app.ctx.settings,
+            watched=(SERVER_PREFIX, *(f"Sanic-{name}-" for name in also_watch)),
+        )
         manager.manage(NAME, watchdog, {})
 
 

@@ -34,6 +34,12 @@ class PurgeReport:
     access_log: int
     idempotency_keys: int
 
+    def __str__(self) -> str:
+        return (
+            f"{self.tokens} token(s), {self.login_throttles} login throttling bucket(s), "
+            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s)"
+        )
+
 
 async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = BATCH_SIZE) -> int:
     """Delete what `queryset` selects, `batch_size` rows per statement: writers never wait long."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from dataclasses import astuple
+import time
+from dataclasses import asdict
 from datetime import UTC
 from types import FrameType
+from typing import Any
 
 import aiocron
 from tortoise import Tortoise
@@ -25,16 +27,44 @@ from backend.jobs.purge import purge_all
 from backend.logs import configure_logging
 
 logger = logging.getLogger("backend.jobs")
+NAME = "PurgeScheduler"  # Sanic names its process Sanic-PurgeScheduler-0
 
 
 async def run_purge(settings: Settings) -> None:
+    """One run: a line saying what it purged, or the error with its traceback; never raises."""
+    started = time.monotonic()
     try:
         report = await purge_all(settings, now=clock.utcnow())
+    except asyncio.CancelledError:
+        logger.info("purge interrupted: the server is stopping")
+        raise
     except Exception:
         logger.exception("purge failed")
         return
-    level = logging.INFO if any(astuple(report)) else logging.DEBUG
-    logger.log(level, "purged %s", report)
+    took = time.monotonic() - started
+    logger.info("purged %s in %.2fs", report, took, extra={"purged": asdict(report)})
+
+
+class Runs:
+    """The runs in progress, to cancel when the process stops (each batch is committed on its own)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def run(self) -> None:
+        task = asyncio.current_task()
+        assert task is not None, "aiocron runs each call in a task"
+        self.tasks.add(task)
+        try:
+            await run_purge(self.settings)
+        finally:
+            self.tasks.discard(task)
+
+    async def cancel(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
 async def schedule_forever(settings: Settings) -> None:
@@ -52,12 +82,15 @@ async def schedule_forever(settings: Settings) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, request_stop)
-    job = aiocron.crontab(settings.purge_schedule, func=run_purge, args=(settings,), start=True, tz=UTC)
+    runs = Runs(settings)
+    job = aiocron.crontab(settings.purge_schedule, func=runs.run, start=True, tz=UTC)
     try:
         await stop.wait()
     finally:
         job.stop()
+        await runs.cancel()
         await Tortoise.close_connections()
+        logger.info("purge schedule stopped")
 
 
 def scheduler_process(settings: Settings) -> None:
@@ -71,4 +104,5 @@ def register_scheduler(app: App, settings: Settings) -> None:
 
     @app.main_process_ready
     async def start_scheduler(app: App) -> None:
-        app.manager.manage("PurgeScheduler", scheduler_process, {"settings": settings})
+        # Restartable: the watchdog (backend/compat/sanic_watchdog.py) restarts it if it dies.
+        app.manager.manage(NAME, scheduler_process, {"settings": settings}, restartable=True)
