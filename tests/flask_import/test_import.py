@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from tortoise import Tortoise
 
 from backend.audit.models import AccessLog
+from backend.db import tortoise_config
 from backend.flask_import.command import import_flask_template
 from backend.flask_import.importer import Options, Report
 from backend.flask_import.models import FlaskImportRow
+from backend.migrate import apply_migrations
 from backend.patients.models import Appointment, Measure, Patient
 from backend.users.models import Role, User
+from tests.conftest import TEST_DATABASE_URL, _admin_sql, base_settings, requires_postgres, with_database
 from tests.factories import make_user
 from tests.flask_import.conftest import MakeSource
 from tests.flask_import.template_db import (
@@ -24,6 +29,7 @@ from tests.flask_import.template_db import (
     local_seconds,
     werkzeug_pbkdf2,
     werkzeug_scrypt,
+    write_postgres,
     write_sqlite,
 )
 
@@ -275,3 +281,25 @@ async def test_the_access_log_when_asked(db: None, make_source: MakeSource) -> N
     assert row.timestamp == datetime(2024, 5, 10, 12, 31, 2, 123456, tzinfo=UTC)
     anonymous = await AccessLog.get(status=401)
     assert (anonymous.path, anonymous.username, anonymous.user_id) == ("/api/auth/", None, None)
+
+
+@requires_postgres
+async def test_a_postgres_source_into_our_sqlite(tmp_path: Path) -> None:
+    """The other pairing: with TEST_DATABASE_URL set, ours is PostgreSQL in every other test."""
+    name = f"flask_src_{uuid.uuid4().hex[:12]}"
+    await _admin_sql(TEST_DATABASE_URL, f'CREATE DATABASE "{name}"')
+    ours = base_settings(tmp_path)
+    try:
+        source = await write_postgres(with_database(TEST_DATABASE_URL, name), clinic("Europe/Zurich"))
+        await apply_migrations(ours)
+        await Tortoise.init(config=tortoise_config(ours))
+        try:
+            report = await run(source, time_zone="Europe/Zurich", with_access_log=True)
+            luca = await Patient.get(id=1)
+            assert (luca.name, luca.birthday.isoformat() if luca.birthday else None) == ("Luca", "1997-07-28")
+            assert report.counts["access_log"].imported == 2
+            assert (await User.get(username="nurse")).password_hash.startswith("pbkdf2:sha256:1000$")
+        finally:
+            await Tortoise.close_connections()
+    finally:
+        await _admin_sql(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
