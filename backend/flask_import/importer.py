@@ -91,13 +91,14 @@ class Importer:
         self.targets: dict[str, dict[int, int]] = {}  # source table -> source id -> our id
         self.user_roles: dict[int, set[int]] = defaultdict(set)  # source user -> source roles
         self.user_ids_by_name: dict[str, int] = {}  # source username -> source id
+        self.demo_users: set[int] = set()  # source ids
 
     async def run(self) -> Report:
         for row in await _all(self.source, "user_role"):
             self.user_roles[row["user_id"]].add(row["role_id"])
-        tables = [*TABLES][: None if self.options.with_access_log else -1]
-        for name in tables:
-            await self.import_table(TABLES[name])
+        for name, table in TABLES.items():
+            if name != "access_log" or self.options.with_access_log:
+                await self.import_table(table)
         return self.report
 
     # One source row into the values of ours (BadRow: reported and skipped).
@@ -114,7 +115,7 @@ class Importer:
         if demo and not self.options.include_demo_users:
             raise BadRow("a demo user with the seeded password (imported only with --include-demo-users)")
         if demo:
-            self.report.demo_users.append(name)
+            self.demo_users.add(row["id"])
         return {
             "username": name,
             "username_key": name.casefold(),
@@ -224,6 +225,10 @@ class Importer:
         else:
             created |= {p.source_id: p.source_id for p in moved}  # stand-ins: nothing is written
         created |= matched | {source: created[first] for source, first in same_as.items()}
+        if table.source == "user":
+            self.report.demo_users += [
+                p.values["username"] for p in planned if p.source_id in self.demo_users
+            ]
         if not self.options.dry_run:
             if table.source == "user":
                 await self._add_roles(created, connection)

@@ -303,3 +303,12 @@ async def test_a_postgres_source_into_our_sqlite(tmp_path: Path) -> None:
             await Tortoise.close_connections()
     finally:
         await _admin_sql(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_a_demo_user_named_like_one_of_ours_stays_behind(db: None, make_source: MakeSource) -> None:
+    ours = await make_user("admin", roles=("admin",))
+    report, printed = await run_printing(await make_source(clinic()), include_demo_users=True)
+    assert "skipped user 1: the name 'admin' is taken in ours already" in report.bad_rows
+    assert report.demo_users == ["client"]
+    assert any(line.startswith("Demo users client must change") for line in printed)
+    assert (await User.get(username="admin")).password_hash == ours.password_hash
