@@ -1,6 +1,7 @@
 """The command line: `python -m backend COMMAND`.
 
 serve | migrate | makemigrations | openapi | create-admin | reset-password | purge | seed-demo
+| import-flask-template
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from backend.config import Settings, load_settings
 from backend.db import tortoise_config
 from backend.docs import build_document
 from backend.errors import AppError
+from backend.flask_import.command import import_flask_template, time_zone
+from backend.flask_import.importer import Options
 from backend.jobs.purge import purge_all
 from backend.migrate import apply_migrations, make_migrations
 from backend.patients.demo import seed_demo
@@ -141,6 +144,18 @@ async def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _import_flask_template(settings: Settings, args: argparse.Namespace) -> int:
+    options = Options(
+        time_zone=time_zone(args.time_zone),
+        with_access_log=args.with_access_log,
+        dry_run=args.dry_run,
+        include_demo_users=args.include_demo_users,
+        force_password_change=args.force_password_change,
+    )
+    await import_flask_template(args.source_url, options, say=partial(print, flush=True))
+    return 0
+
+
 def database_command(
     work: Callable[[Settings, argparse.Namespace], Awaitable[int]],
 ) -> Callable[[Settings, argparse.Namespace], int]:
@@ -192,6 +207,23 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("seed-demo", help="create a few demo patients with appointments and measures")
     demo.add_argument("--if-empty", action="store_true", help="only when there are no patients at all")
     demo.set_defaults(run=database_command(_seed_demo))
+
+    flask = commands.add_parser(
+        "import-flask-template", help="import a Flask template database (users keep their passwords)"
+    )
+    flask.add_argument("source_url", metavar="SOURCE_URL", help="a SQLite file or a postgres:// URL")
+    flask.add_argument("--time-zone", default="UTC", help="the template server's zone (default UTC)")
+    flask.add_argument("--with-access-log", action="store_true", help="import its access log too")
+    flask.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
+    flask.add_argument(
+        "--include-demo-users",
+        action="store_true",
+        help="import the seeded users admin/client still on password 123456 (then forced to change it)",
+    )
+    flask.add_argument(
+        "--force-password-change", action="store_true", help="imported users must change their password"
+    )
+    flask.set_defaults(run=database_command(_import_flask_template))
     return root
 
 

@@ -19,7 +19,8 @@ from backend.compat.sanic_listeners import run_once
 from backend.config import Settings
 from backend.domains import DOMAINS
 
-MODEL_MODULES = [*(f"{domain}.models" for domain in DOMAINS), "aerich.models"]
+# backend.flask_import serves no routes, so it is not a domain, but its table is migrated like theirs.
+MODEL_MODULES = [*(f"{domain}.models" for domain in DOMAINS), "backend.flask_import.models", "aerich.models"]
 
 
 def _migrations_root() -> Path:

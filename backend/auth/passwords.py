@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
 
+from backend.auth import werkzeug_hashes
+
 _PREHASH_KEY = b"sanic-rest-template/bcrypt-prehash/v1"
 
 
@@ -53,12 +55,19 @@ class PasswordHasher:
         return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(self.rounds)).decode("ascii")
 
     def verify_sync(self, password: str, password_hash: str | None) -> bool:
+        if password_hash is not None and werkzeug_hashes.is_werkzeug_hash(password_hash):
+            return werkzeug_hashes.verify(password, password_hash)  # imported from the Flask template
         hashed = password_hash.encode("ascii") if password_hash else self._dummy_hash
         try:
             matches = bcrypt.checkpw(_prehash(password), hashed)
         except ValueError:
             return False
         return matches and password_hash is not None
+
+    @staticmethod
+    def needs_rehash(password_hash: str) -> bool:
+        """Whether a hash is not ours (a Flask template's), to be replaced at the next login."""
+        return werkzeug_hashes.is_werkzeug_hash(password_hash)
 
     async def hash(self, password: str) -> str:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.hash_sync, password)

@@ -111,6 +111,8 @@ async def login(
         await throttle.record_failure(attempt, now=now, policy=policy)
         guessing = await throttle.addresses_guessing(key, now=now, policy=policy)
         raise BadCredentials(addresses_guessing=guessing)
+    # A hash imported from the Flask template is replaced by ours, hashed before the transaction.
+    upgraded = await hasher.hash(password) if hasher.needs_rehash(user.password_hash) else None
     login_id = uuid.uuid4()
     access, refresh = _issue(tokens=tokens, user_id=user.id, login_id=login_id, now=now)
     # One transaction, not several: on SQLite each write takes the database's only write lock, and
@@ -127,6 +129,8 @@ async def login(
             user_agent=client.user_agent,
         )
         await User.filter(id=user.id).update(last_login_at=now)
+        if upgraded is not None:  # unless the password changed meanwhile
+            await User.filter(id=user.id, password_hash=user.password_hash).update(password_hash=upgraded)
     return Session(access, refresh, user.password_change_required)
 
 
