@@ -37,12 +37,13 @@ class AppContext:
 class RequestContext(SimpleNamespace):  # Sanic wants a SimpleNamespace
     request_id: str
     caller: Principal | None  # set by require_roles and require_user
-    event: dict[str, Any] | None  # what an admin action did (backend/audit/events.py)
+    event: dict[str, Any] | None  # what an admin action or a login did (backend/audit/events.py)
+    audit: dict[str, str] | None  # an admin action's audit-trail columns (the same)
     started: float  # time.perf_counter() when the request arrived
     started_at: datetime | None
 
     def __init__(self) -> None:
-        super().__init__(request_id="", caller=None, event=None, started=0.0, started_at=None)
+        super().__init__(request_id="", caller=None, event=None, audit=None, started=0.0, started_at=None)
 
     @property
     def principal(self) -> Principal:

@@ -67,10 +67,13 @@ def schema_from_sql(sql: str) -> Schema:
                     indexes.add((table, (match.group(1),), True))
             elif match := re.match(r"\s*CONSTRAINT \"?\w+\"? UNIQUE \((.*)\)", line):
                 indexes.add((table, tuple(re.findall(r'"(\w+)"', match.group(1))), True))
-    for unique, table, cols in re.findall(
-        r'CREATE (UNIQUE )?INDEX (?:IF NOT EXISTS )?"\w+" ON "(\w+)" \((.*?)\)', sql
+    for table, column in re.findall(r'ALTER TABLE "(\w+)" ADD (?:COLUMN )?"(\w+)"', sql):
+        columns[table].add(column)
+    for unique, name, table, cols in re.findall(
+        r'CREATE (UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?"(\w+)" ON "(\w+)" \((.*?)\)', sql
     ):
-        indexes.add((table, tuple(re.findall(r'"(\w+)"', cols)), bool(unique)))
+        if name not in POSTGRES_ONLY_INDEXES:
+            indexes.add((table, tuple(re.findall(r'"(\w+)"', cols)), bool(unique)))
     for dropped in re.findall(r'DROP TABLE (?:IF EXISTS )?"(\w+)"', sql):  # no table comes back
         columns.pop(dropped, None)
         indexes = {index for index in indexes if index[0] != dropped}

@@ -17,7 +17,7 @@ from sanic import HTTPResponse
 from sanic.response import BaseHTTPResponse
 
 from backend.app_types import App, AppRequest
-from backend.audit.events import event_of
+from backend.audit.events import audit_columns, event_of
 from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
 from backend.compat.sanic_listeners import run_once
 from backend.config import Settings
@@ -61,6 +61,7 @@ def access_row(
         "ip": client_ip(request, trusted)[:MAX_IP_LENGTH],
         "user_agent": header_text(request, "user-agent")[:MAX_USER_AGENT_LENGTH],
         "event": event_of(request),
+        **audit_columns(request),
     }
 
 

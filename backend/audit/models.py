@@ -21,8 +21,14 @@ class AccessLog(Model):
     username = fields.CharField(max_length=64, null=True)
     ip = fields.CharField(max_length=64, default="")
     user_agent = fields.CharField(max_length=512, default="")
-    # What an admin action did ({"action": "user.delete", "target": ...}); null for ordinary requests.
+    # What the request did ({"action": "user.delete", "target_username": ...}): admin actions and
+    # login attempts; null for ordinary requests.
     event: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    # An admin action's audit-trail columns (backend/audit/events.py); null on every other row.
+    action = fields.CharField(max_length=64, null=True)
+    target_type = fields.CharField(max_length=32, null=True)
+    target_id = fields.CharField(max_length=64, null=True)
+    target_label = fields.CharField(max_length=128, null=True)
 
     class Meta:
         table = "access_log"
@@ -33,4 +39,6 @@ class AccessLog(Model):
             ("path", "timestamp"),
             ("ip", "timestamp"),
             ("duration_ms",),
+            ("action", "timestamp"),
+            ("target_type", "target_id", "timestamp"),  # a target's history, newest first
         )

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -124,24 +124,38 @@ def csv_cell(value: Any) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
+def csv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str] = EXPORT_COLUMNS) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([csv_cell(row[column]) for column in EXPORT_COLUMNS] for row in rows)
+    writer.writerows([csv_cell(row[column]) for column in columns] for row in rows)
     return buffer.getvalue()
 
 
-async def export_csv(filters: AccessLogFilters) -> AsyncIterator[str]:
-    """The header, then the matching rows oldest first, a batch at a time (constant memory)."""
-    yield csv_lines([dict(zip(EXPORT_COLUMNS, EXPORT_COLUMNS, strict=True))])
+def csv_header(columns: Sequence[str]) -> str:
+    return csv_lines([dict(zip(columns, columns, strict=True))], columns)
+
+
+async def batches(rows: QuerySet[AccessLog], columns: Sequence[str]) -> AsyncIterator[list[dict[str, Any]]]:
+    """The `columns` of `rows` oldest first, a batch at a time (constant memory)."""
     last_id = 0
     while True:
-        page = filtered(filters).filter(id__gt=last_id).order_by("id").limit(EXPORT_BATCH)
-        batch = await page.values(*EXPORT_COLUMNS)
+        batch = (
+            await rows.filter(id__gt=last_id)
+            .order_by("id")
+            .limit(EXPORT_BATCH)
+            .values(*dict.fromkeys(("id", *columns)))
+        )
         if not batch:
             return
-        yield csv_lines(batch)
+        yield batch
         last_id = batch[-1]["id"]
+
+
+async def export_csv(filters: AccessLogFilters) -> AsyncIterator[str]:
+    """The header, then the matching rows oldest first."""
+    yield csv_header(EXPORT_COLUMNS)
+    async for batch in batches(filtered(filters), EXPORT_COLUMNS):
+        yield csv_lines(batch)
 
 
 def _bucket_sql(dialect: str, granularity: Granularity) -> str:

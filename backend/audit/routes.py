@@ -1,6 +1,9 @@
-"""`/api/v1/access-log`: read-only, for role `admin`. Only the retention job deletes rows."""
+"""`/api/v1/access-log` and `/api/v1/audit-events` (its admin actions): read-only, for role `admin`.
+Only the retention job deletes rows."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
@@ -8,12 +11,15 @@ from sanic_ext.extensions.openapi import openapi
 from backend import clock
 from backend.api import json_response, query, returns
 from backend.app_types import AppRequest
-from backend.audit import queries
+from backend.audit import queries, trail
 from backend.audit.schemas import (
     AccessLogFilters,
     AccessLogPage,
     AccessLogQuery,
     AccessLogRead,
+    AuditEventFilters,
+    AuditEventPage,
+    AuditEventQuery,
     Stats,
     StatsQuery,
 )
@@ -22,6 +28,7 @@ from backend.errors import ValidationFailed
 from backend.pagination import page_of
 
 bp = Blueprint("access_log", url_prefix="/access-log")
+events = Blueprint("audit_events", url_prefix="/audit-events")
 MAX_STATS_BUCKETS = 2000
 
 
@@ -48,7 +55,11 @@ async def export_access_log(request: AppRequest, query: AccessLogFilters) -> Non
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="access-log.csv"'},
     )
-    async for chunk in queries.export_csv(query):
+    await stream(response, queries.export_csv(query))
+
+
+async def stream(response: HTTPResponse, chunks: AsyncIterator[str]) -> None:
+    async for chunk in chunks:
         await response.send(chunk)
     await response.eof()  # type: ignore[no-untyped-call]
 
@@ -74,4 +85,32 @@ async def access_log_stats(request: AppRequest, query: StatsQuery) -> HTTPRespon
     return json_response(await queries.stats(since=since, until=until, granularity=query.bucket))
 
 
-blueprints = [bp]
+@events.get("/")
+@require_roles("admin")
+@openapi.tag("audit-events")
+@query(AuditEventQuery, sort=trail.EVENT_SORT)
+@returns(200, AuditEventPage)
+async def list_audit_events(request: AppRequest, query: AuditEventQuery) -> HTTPResponse:
+    """Admin actions, newest first: who did what to which user, role or lockout, and when.
+    `target_type` and `target_id` together give one target's history."""
+    trail.check(query)
+    items, total = await trail.page(query)
+    return json_response(page_of(AuditEventPage, items, total, query))
+
+
+@events.get("/export")
+@require_roles("admin")
+@openapi.tag("audit-events")
+@openapi.response(200, {"text/csv": {"schema": {"type": "string"}}}, "CSV, oldest first, every match")
+@query(AuditEventFilters)
+async def export_audit_events(request: AppRequest, query: AuditEventFilters) -> None:
+    """The matching events as CSV, streamed; `details` is a JSON object."""
+    trail.check(query)
+    response: HTTPResponse = await request.respond(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-events.csv"'},
+    )
+    await stream(response, trail.export_csv(query))
+
+
+blueprints = [bp, events]

@@ -97,3 +97,40 @@ class Stats(ResponseModel):
     top_users: list[Ranked]
     top_paths: list[Ranked]
     latency_ms: Latency
+
+
+TargetType = Literal["user", "role", "lockout"]
+
+
+class AuditEventFilters(QueryModel):
+    action: Annotated[
+        str | None, Field(max_length=64, pattern=r"^[a-z_]+\.[a-z_]+$", description="e.g. user.update")
+    ] = None
+    actor: Annotated[str | None, Field(max_length=64, description="the username of who acted")] = None
+    target_type: TargetType | None = None
+    target_id: Annotated[
+        str | None, Field(max_length=64, description="with target_type: a user's id, a role's name...")
+    ] = None
+    since: UtcDatetime | None = None
+    until: UtcDatetime | None = None
+
+
+class AuditEventQuery(PageParams, AuditEventFilters):
+    pass
+
+
+class AuditEvent(ResponseModel):
+    id: int = Field(description="the access-log row of the request that did it")
+    timestamp: datetime
+    actor: str | None = Field(description="the username of who acted, as it was then")
+    actor_id: int | None
+    action: str
+    target_type: str
+    target_id: str
+    target_label: str = Field(description="the target's name when it was acted on")
+    details: dict[str, Any] = Field(description="what the action changed or ended, by action")
+    request_id: str
+
+
+class AuditEventPage(Page[AuditEvent]):
+    pass

@@ -7,7 +7,7 @@ import logging
 
 from backend import clock
 from backend.app_types import AppRequest
-from backend.audit.events import record_event
+from backend.audit.events import record_note
 from backend.auth import service
 from backend.auth.decorators import client_of
 from backend.auth.service import Session
@@ -41,12 +41,12 @@ async def login_recorded(request: AppRequest, *, username: str, password: str) -
                 attempt["username"],
                 error.addresses_guessing,
             )
-            record_event(request, "auth.login_guessing", **attempt, addresses=error.addresses_guessing)
+            record_note(request, "auth.login_guessing", **attempt, addresses=error.addresses_guessing)
         else:
-            record_event(request, "auth.login", **attempt, succeeded=False)
+            record_note(request, "auth.login", **attempt, succeeded=False)
         raise
     except (Unauthorized, Throttled):
-        record_event(request, "auth.login", **attempt, succeeded=False)
+        record_note(request, "auth.login", **attempt, succeeded=False)
         raise
-    record_event(request, "auth.login", **attempt, succeeded=True)
+    record_note(request, "auth.login", **attempt, succeeded=True)
     return session

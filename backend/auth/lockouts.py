@@ -8,7 +8,7 @@ from sanic_ext.extensions.openapi import openapi
 from backend import clock
 from backend.api import Problem, json_response, no_content, query, returns
 from backend.app_types import AppRequest
-from backend.audit.events import record_event
+from backend.audit.events import Target, record_event
 from backend.auth import throttle
 from backend.auth.decorators import require_roles
 from backend.auth.models import LoginThrottle
@@ -60,5 +60,7 @@ async def lift_lockout(request: AppRequest, lockout_id: int) -> HTTPResponse:
     bucket = await throttle.lift(lockout_id)
     if bucket is None:
         raise NotFound("No such lockout")
-    record_event(request, "lockout.lift", lockout_id=lockout_id, username=bucket.username_key, ip=bucket.ip)
+    label = " from ".join(part for part in (bucket.username_key, bucket.ip) if part)
+    target = Target("lockout", str(lockout_id), label, {"lockout_id": lockout_id})
+    record_event(request, "lockout.lift", target, username=bucket.username_key, ip=bucket.ip)
     return no_content()

@@ -53,7 +53,7 @@ async def revoke_user_tokens(request: AppRequest, user_id: int) -> HTTPResponse:
     """End every login of the user."""
     user = await users_service.get_user(user_id)
     ended = await service.revoke_user_logins(user_id=user.id, reason="admin")
-    record_event(request, "user.tokens_revoke", **user_target(user), logins_ended=ended)
+    record_event(request, "user.tokens_revoke", user_target(user), logins_ended=ended)
     return no_content()
 
 
@@ -69,7 +69,7 @@ async def update_token(request: AppRequest, token_id: uuid.UUID, body: TokenUpda
     if token is None:
         raise NotFound("No such login")
     action = "token.block" if body.blocked else "token.unblock"
-    record_event(request, action, **user_target(token.user), token_id=str(token.id))
+    record_event(request, action, user_target(token.user), token_id=str(token.id))
     return json_response(token_read(token, now=clock.utcnow()))
 
 

@@ -11,7 +11,7 @@ from sanic_ext.extensions.openapi import openapi
 
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.app_types import AppRequest
-from backend.audit.events import record_event, user_target
+from backend.audit.events import record_event, role_target, user_target
 from backend.auth import throttle
 from backend.auth.decorators import require_roles
 from backend.pagination import PageParams, page_of, paginate
@@ -78,7 +78,7 @@ async def create_user(request: AppRequest, body: UserCreate) -> HTTPResponse:
         password_change_required=body.password_change_required,
         min_password_length=request.app.ctx.settings.password_min_length,
     )
-    record_event(request, "user.create", **user_target(user), roles=sorted(set(body.roles)))
+    record_event(request, "user.create", user_target(user), roles=sorted(set(body.roles)))
     return created(await read(user), location=f"/api/v1/users/{user.id}")
 
 
@@ -114,7 +114,7 @@ async def update_user(request: AppRequest, user_id: int, body: UserUpdate) -> HT
         for field in body.model_fields_set
         if getattr(before, field) != getattr(after, field)
     }
-    record_event(request, "user.update", **user_target(user), changes=changes)
+    record_event(request, "user.update", user_target(user), changes=changes)
     return json_response(after)
 
 
@@ -126,7 +126,7 @@ async def update_user(request: AppRequest, user_id: int, body: UserUpdate) -> HT
 @returns(409, Problem, "Yourself, or the last active admin")
 async def delete_user(request: AppRequest, user_id: int) -> HTTPResponse:
     user = await service.delete_user(user_id=user_id, acting_user_id=request.ctx.principal.user_id)
-    record_event(request, "user.delete", **user_target(user))
+    record_event(request, "user.delete", user_target(user))
     return no_content()
 
 
@@ -147,7 +147,7 @@ async def reset_password(request: AppRequest, user_id: int, body: PasswordReset)
         min_password_length=request.app.ctx.settings.password_min_length,
     )
     await throttle.lift_user_lockouts(user.username_key)
-    record_event(request, "user.password_reset", **user_target(user), logins_ended=ended)
+    record_event(request, "user.password_reset", user_target(user), logins_ended=ended)
     return no_content()
 
 
@@ -182,7 +182,7 @@ async def list_roles(request: AppRequest, query: PageParams) -> HTTPResponse:
 @returns(409, Problem)
 async def create_role(request: AppRequest, body: RoleCreate) -> HTTPResponse:
     role = await service.create_role(name=body.name, description=body.description)
-    record_event(request, "role.create", role=role.name)
+    record_event(request, "role.create", role_target(role))
     return created(role_read(role), location=f"/api/v1/roles/{quote(role.name, safe='')}")
 
 
@@ -194,7 +194,7 @@ async def create_role(request: AppRequest, body: RoleCreate) -> HTTPResponse:
 @returns(404, Problem)
 async def update_role(request: AppRequest, name: str, body: RoleUpdate) -> HTTPResponse:
     role = await service.update_role(name=name, description=body.description)
-    record_event(request, "role.update", role=role.name)
+    record_event(request, "role.update", role_target(role))
     counted = await service.roles_with_counts().get(id=role.id)
     return json_response(role_read(counted))
 
@@ -207,7 +207,7 @@ async def update_role(request: AppRequest, name: str, body: RoleUpdate) -> HTTPR
 @returns(409, Problem, "A built-in role")
 async def delete_role(request: AppRequest, name: str) -> HTTPResponse:
     role = await service.delete_role(name=name)
-    record_event(request, "role.delete", role=role.name)
+    record_event(request, "role.delete", role_target(role))
     return no_content()
 
 

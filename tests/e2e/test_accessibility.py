@@ -335,6 +335,20 @@ def _access_log(app: Console, page: Page, audit: Audit) -> None:
     audit("access log, invalid filter")
 
 
+def _audit_trail(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/audit-trail")
+    heading(page, "Audit trail")
+    expect(page.get_by_test_id("audit-row").first).to_be_visible()
+    audit("audit trail")
+    page.get_by_role("textbox", name="Target id").fill("3")  # without a target type: refused
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("combobox", name="Target type")).to_have_attribute("aria-invalid", "true")
+    audit("audit trail, invalid filter")
+    page.goto(f"{app.url}/audit-trail?target_type=user&target_id={app.alice_id}")
+    heading(page, f"History of {ALICE[0]}")
+    audit("audit trail, a user's history")
+
+
 def _account(app: Console, page: Page, audit: Audit) -> None:
     app.signed_in(page, "/account")
     heading(page, "My account")
@@ -379,6 +393,7 @@ PAGES: dict[str, Callable[[Console, Page, Audit], None]] = {
     "lockouts": _lockouts,
     "roles": _roles,
     "access-log": _access_log,
+    "audit-trail": _audit_trail,
     "account": _account,
     "other-users": _other_users,
 }
@@ -613,6 +628,7 @@ ADMIN_PAGES = [
     ("/lockouts", "Lockouts"),
     ("/roles", "Roles"),
     ("/access-log", "Access log"),
+    ("/audit-trail", "Audit trail"),
     ("/account", "My account"),
 ]
 

@@ -85,6 +85,8 @@ POLICY: dict[tuple[str, str], Access] = {
     ("GET", "api/v1/access-log"): "admin",
     ("GET", "api/v1/access-log/export"): "admin",
     ("GET", "api/v1/access-log/stats"): "admin",
+    ("GET", "api/v1/audit-events"): "admin",
+    ("GET", "api/v1/audit-events/export"): "admin",
     ("GET", "api/v1/lockouts"): "admin",
     ("DELETE", "api/v1/lockouts/<lockout_id:bigid>"): "admin",
 }

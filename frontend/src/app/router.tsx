@@ -74,6 +74,12 @@ export function createAppRouter() {
                   }),
                 },
                 {
+                  path: "audit-trail",
+                  lazy: async () => ({
+                    Component: (await import("@/app/routes/audit-trail")).AuditTrailRoute,
+                  }),
+                },
+                {
                   path: "access-log",
                   lazy: async () => ({
                     Component: (await import("@/app/routes/access-log")).AccessLogRoute,

@@ -24,6 +24,8 @@ export type RoleCreate = Schemas["RoleCreate"];
 export type RoleUpdate = Schemas["RoleUpdate"];
 export type AccessLogEntry = Schemas["AccessLogRead"];
 export type AccessLogPage = Schemas["AccessLogPage"];
+export type AuditEvent = Schemas["AuditEvent"];
+export type AuditEventPage = Schemas["AuditEventPage"];
 export type Stats = Schemas["Stats"];
 export type StatsBucket = Schemas["Bucket"];
 export type Ranked = Schemas["Ranked"];
@@ -40,5 +42,6 @@ type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { qu
 
 export type UserListQuery = QueryOf<"/api/v1/users">;
 export type AccessLogQuery = QueryOf<"/api/v1/access-log">;
+export type AuditEventQuery = QueryOf<"/api/v1/audit-events">;
 export type StatsQuery = QueryOf<"/api/v1/access-log/stats">;
 export type LockoutQuery = QueryOf<"/api/v1/lockouts">;

@@ -12,6 +12,7 @@ const LINKS = [
   { to: "/lockouts", label: "Lockouts", end: false },
   { to: "/roles", label: "Roles", end: false },
   { to: "/access-log", label: "Access log", end: false },
+  { to: "/audit-trail", label: "Audit trail", end: false },
   { to: "/account", label: "My account", end: false },
 ];
 

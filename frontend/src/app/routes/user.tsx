@@ -1,10 +1,17 @@
-import { useParams } from "react-router";
+import { Button } from "@mantine/core";
+import { Link, useParams } from "react-router";
 import { NotFoundRoute } from "@/app/routes/not-found";
+import { userHistoryPath } from "@/features/audit-trail/api/audit-events";
 import { UserLogins } from "@/features/users/components/user-logins";
 
 export function UserRoute() {
   const { userId } = useParams();
   const id = Number(userId);
   if (!Number.isInteger(id) || id < 1) return <NotFoundRoute />;
-  return <UserLogins userId={id} />;
+  const history = (
+    <Button component={Link} to={userHistoryPath(id)} variant="default">
+      History
+    </Button>
+  );
+  return <UserLogins userId={id} links={history} />;
 }

@@ -1,21 +1,22 @@
-import { Badge, Button, Group, Paper, Select, Table, Text, TextInput } from "@mantine/core";
-import { type FormEvent, useState } from "react";
-import { useSearchParams } from "react-router";
+import { Badge, Select, Table, Text, TextInput } from "@mantine/core";
 import { BusyButton } from "@/components/busy-button";
 import { ErrorAlert, fieldErrorsOf } from "@/components/error-alert";
+import { FilterForm, TimeRangeInputs } from "@/components/filter-form";
 import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
 import { TableState } from "@/components/table-state";
 import {
   ACCESS_LOG_DEFAULT_SORT,
+  ACCESS_LOG_FILTER_KEYS,
   accessLogFilters,
   accessLogQuery,
   useAccessLog,
   useExportAccessLog,
 } from "@/features/access-log/api/access-log";
 import { formatDateTime, formatMs } from "@/lib/format";
-import { isoToLocal, localToIso, toggleSort, updateParams } from "@/lib/url-filters";
+import { toggleSort, updateParams } from "@/lib/url-filters";
+import { useFilterDraft } from "@/lib/use-filter-draft";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -26,45 +27,11 @@ function statusColor(status: number): string {
   return "teal";
 }
 
-type Draft = Record<"username" | "method" | "status" | "path" | "ip" | "since" | "until", string>;
-
-function draftFrom(params: URLSearchParams): Draft {
-  return {
-    username: params.get("username") ?? "",
-    method: params.get("method") ?? "",
-    status: params.get("status") ?? "",
-    path: params.get("path") ?? "",
-    ip: params.get("ip") ?? "",
-    since: isoToLocal(params.get("since") ?? undefined),
-    until: isoToLocal(params.get("until") ?? undefined),
-  };
-}
-
 export function AccessLogView() {
-  const [params, setParams] = useSearchParams();
+  const { params, setParams, draft, set, apply, clear } = useFilterDraft(ACCESS_LOG_FILTER_KEYS);
   const query = accessLogQuery(params);
   const log = useAccessLog(query);
   const exporter = useExportAccessLog();
-  const [draft, setDraft] = useState<Draft>(() => draftFrom(params));
-  const set = (key: keyof Draft) => (value: string | null) =>
-    setDraft((d) => ({ ...d, [key]: value ?? "" }));
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setParams(
-      updateParams(params, {
-        ...draft,
-        since: localToIso(draft.since),
-        until: localToIso(draft.until),
-      }),
-    );
-  }
-
-  function clear() {
-    const empty = draftFrom(new URLSearchParams());
-    setDraft(empty);
-    setParams(new URLSearchParams());
-  }
 
   const sort = params.get("sort") ?? undefined;
   const onSort = (field: string) =>
@@ -87,64 +54,45 @@ export function AccessLogView() {
         }
       />
       <ErrorAlert error={exporter.error} title="Export failed" />
-      <Paper withBorder p="sm" mb="md">
-        <form onSubmit={apply} aria-label="Access log filters">
-          <Group gap="sm" align="flex-end" wrap="wrap">
-            <TextInput
-              label="Username"
-              value={draft.username}
-              onChange={(e) => set("username")(e.currentTarget.value)}
-              w={140}
-            />
-            <Select
-              label="Method"
-              placeholder="Any"
-              clearable
-              data={METHODS}
-              value={draft.method || null}
-              onChange={set("method")}
-              w={120}
-            />
-            <TextInput
-              label="Status"
-              placeholder="404 or 4xx"
-              value={draft.status}
-              onChange={(e) => set("status")(e.currentTarget.value)}
-              w={110}
-              error={fieldErrorsOf(log.error).status}
-            />
-            <TextInput
-              label="Path starts with"
-              placeholder="/api/v1/users"
-              value={draft.path}
-              onChange={(e) => set("path")(e.currentTarget.value)}
-              w={200}
-            />
-            <TextInput
-              label="IP"
-              value={draft.ip}
-              onChange={(e) => set("ip")(e.currentTarget.value)}
-              w={130}
-            />
-            <TextInput
-              type="datetime-local"
-              label="Since"
-              value={draft.since}
-              onChange={(e) => set("since")(e.currentTarget.value)}
-            />
-            <TextInput
-              type="datetime-local"
-              label="Until"
-              value={draft.until}
-              onChange={(e) => set("until")(e.currentTarget.value)}
-            />
-            <Button type="submit">Apply</Button>
-            <Button variant="subtle" onClick={clear}>
-              Clear
-            </Button>
-          </Group>
-        </form>
-      </Paper>
+      <FilterForm label="Access log filters" onApply={apply} onClear={clear}>
+        <TextInput
+          label="Username"
+          value={draft.username}
+          onChange={(e) => set("username")(e.currentTarget.value)}
+          w={140}
+        />
+        <Select
+          label="Method"
+          placeholder="Any"
+          clearable
+          data={METHODS}
+          value={draft.method || null}
+          onChange={set("method")}
+          w={120}
+        />
+        <TextInput
+          label="Status"
+          placeholder="404 or 4xx"
+          value={draft.status}
+          onChange={(e) => set("status")(e.currentTarget.value)}
+          w={110}
+          error={fieldErrorsOf(log.error).status}
+        />
+        <TextInput
+          label="Path starts with"
+          placeholder="/api/v1/users"
+          value={draft.path}
+          onChange={(e) => set("path")(e.currentTarget.value)}
+          w={200}
+        />
+        <TextInput
+          label="IP"
+          value={draft.ip}
+          onChange={(e) => set("ip")(e.currentTarget.value)}
+          w={130}
+        />
+        <TimeRangeInputs since={draft.since} until={draft.until} onChange={set} />
+      </FilterForm>
       <Table.ScrollContainer minWidth={900}>
         <Table
           striped

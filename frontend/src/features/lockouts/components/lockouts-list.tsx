@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Paper, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Table, Text, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { ConfirmModal } from "@/components/confirm-modal";
 import { fieldErrorsOf } from "@/components/error-alert";
+import { FilterForm } from "@/components/filter-form";
 import { ListPagination } from "@/components/list-pagination";
 import { PageHeader } from "@/components/page-header";
 import { SortHeader } from "@/components/sort-header";
@@ -130,32 +131,24 @@ export function LockoutsList() {
           {feedback}
         </Alert>
       )}
-      <Paper withBorder p="sm" mb="md">
-        <form onSubmit={apply} aria-label="Lockout filters">
-          <Group gap="sm" align="flex-end" wrap="wrap">
-            <TextInput
-              label="Username"
-              placeholder="Exact username"
-              value={draft.username}
-              onChange={(e) => setDraft({ ...draft, username: e.currentTarget.value })}
-              error={fieldErrorsOf(lockouts.error).username}
-              w={200}
-            />
-            <TextInput
-              label="Address"
-              placeholder="198.51.100.7"
-              value={draft.ip}
-              onChange={(e) => setDraft({ ...draft, ip: e.currentTarget.value })}
-              error={fieldErrorsOf(lockouts.error).ip}
-              w={200}
-            />
-            <Button type="submit">Apply</Button>
-            <Button variant="subtle" onClick={clear}>
-              Clear
-            </Button>
-          </Group>
-        </form>
-      </Paper>
+      <FilterForm label="Lockout filters" onApply={apply} onClear={clear}>
+        <TextInput
+          label="Username"
+          placeholder="Exact username"
+          value={draft.username}
+          onChange={(e) => setDraft({ ...draft, username: e.currentTarget.value })}
+          error={fieldErrorsOf(lockouts.error).username}
+          w={200}
+        />
+        <TextInput
+          label="Address"
+          placeholder="198.51.100.7"
+          value={draft.ip}
+          onChange={(e) => setDraft({ ...draft, ip: e.currentTarget.value })}
+          error={fieldErrorsOf(lockouts.error).ip}
+          w={200}
+        />
+      </FilterForm>
       <Table.ScrollContainer minWidth={640}>
         <Table striped highlightOnHover aria-label="Lockouts" aria-busy={lockouts.isFetching}>
           <Table.Thead>

@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Paper, Stack, Text } from "@mantine/core";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { BusyButton } from "@/components/busy-button";
 import { ConfirmModal } from "@/components/confirm-modal";
 import { ErrorAlert } from "@/components/error-alert";
@@ -13,8 +13,8 @@ import {
 import { useUser } from "@/features/users/api/users";
 import { formatDateTime } from "@/lib/format";
 
-/** One user and their logins: block, unblock, revoke all. */
-export function UserLogins({ userId }: { userId: number }) {
+/** One user and their logins: block, unblock, revoke all; `links` go beside the actions. */
+export function UserLogins({ userId, links }: { userId: number; links?: ReactNode }) {
   const user = useUser(userId);
   const tokens = useUserTokens(userId, 1);
   const setBlocked = useSetTokenBlocked(userId);
@@ -27,16 +27,19 @@ export function UserLogins({ userId }: { userId: number }) {
         title={user.data ? user.data.username : "User"}
         description="Logins of this user, newest first"
         actions={
-          <Button
-            color="red"
-            variant="light"
-            onClick={() => {
-              revokeAll.reset();
-              setConfirmRevoke(true);
-            }}
-          >
-            Revoke all logins
-          </Button>
+          <>
+            {links}
+            <Button
+              color="red"
+              variant="light"
+              onClick={() => {
+                revokeAll.reset();
+                setConfirmRevoke(true);
+              }}
+            >
+              Revoke all logins
+            </Button>
+          </>
         }
       />
       <ErrorAlert error={user.error} title="Could not load the user" />

@@ -1,0 +1,5 @@
+import { AuditTrailView } from "@/features/audit-trail/components/audit-trail-view";
+
+export function AuditTrailRoute() {
+  return <AuditTrailView />;
+}
