@@ -140,10 +140,14 @@ def wait_for_log(
 
 
 def worker_pids(main_pid: int) -> list[int]:
-    """The server's HTTP worker processes, told apart from its other children by their environment."""
+    """The server's HTTP worker processes, told apart from its other children by their environment
+    (a killed worker not yet reaped has none: it is skipped)."""
     pids = []
     for child in Path(f"/proc/{main_pid}/task/{main_pid}/children").read_text().split():
-        environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+        try:
+            environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+        except (ProcessLookupError, FileNotFoundError):
+            continue
         if any(entry.startswith(b"SANIC_WORKER_NAME=Sanic-Server-") for entry in environment):
             pids.append(int(child))
     return pids

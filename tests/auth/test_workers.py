@@ -9,9 +9,9 @@ import pytest
 
 from backend.auth.models import Token
 from backend.config import Settings
-from tests.auth.helpers import bearer
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import live_server, server_env
+from tests.helpers import bearer
 
 pytestmark = [pytest.mark.live, pytest.mark.usefixtures("db")]
 

@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.security.conftest import Caller, raw_http, raw_status
+from tests.helpers import Caller, raw_http, raw_status
 
 JSON = {"content-type": "application/json"}
 MEASURE = '{{"category_id": 1, "marker": "m", "value": {value}, "timestamp": "2024-01-01T00:00:00Z"}}'
