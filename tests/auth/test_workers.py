@@ -28,13 +28,13 @@ WORKERS = 2
 async def serving_workers(settings: Settings) -> AsyncIterator[tuple[str, list[int]]]:
     """The server with WORKERS workers: its URL and the workers' pids."""
     with live_server(server_env(settings), workers=WORKERS) as (url, process):
-        await eventually(lambda: len(worker_pids(process.pid)) == WORKERS)
+        await eventually(lambda: len(worker_pids(process.pid)) == WORKERS, within=120)
         yield url, worker_pids(process.pid)
 
 
 @asynccontextmanager
 async def clients_on_every_worker(
-    url: str, workers: Collection[int], per_worker: int, within: float = 30.0
+    url: str, workers: Collection[int], per_worker: int, within: float = 120.0
 ) -> AsyncIterator[list[httpx.AsyncClient]]:
     """`per_worker` clients for each worker, each keeping one open connection that worker accepted
     (so it answers everything sent on it): clients are opened, a GET /healthz each, until every
