@@ -24,6 +24,7 @@ from backend.db import tortoise_config
 from backend.migrate import apply_migrations
 from backend.users.models import BUILT_IN_ROLES
 from tests.harness import serve_in_process
+from tests.helpers import Caller, caller
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
@@ -125,3 +126,21 @@ def logs(
     monkeypatch.setattr(logging.getLogger("backend"), "propagate", True)
     caplog.set_level(logging.INFO)
     return caplog
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient) -> Caller:
+    """`root`, holding the roles admin and user, logged in."""
+    return await caller(client, "root", ("admin", "user"))
+
+
+@pytest.fixture
+async def user(client: httpx.AsyncClient) -> Caller:
+    """`nurse`, holding the role user, logged in."""
+    return await caller(client, "nurse", ("user",))
+
+
+@pytest.fixture
+async def nobody(client: httpx.AsyncClient) -> Caller:
+    """`no-roles`: logged in, but holding no role at all."""
+    return await caller(client, "no-roles", ())

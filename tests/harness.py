@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from backend.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE_AGENT = "test-harness/readiness"  # the harness's own polls, to tell them apart in the access log
+TCP_ESTABLISHED = "01"  # the `st` column of /proc/net/tcp
 
 
 @asynccontextmanager
@@ -155,13 +156,52 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 
 
 def worker_pids(main_pid: int) -> list[int]:
-    """The server's HTTP worker processes, told apart from its other children by their environment."""
+    """The server's HTTP worker processes, told apart from its other children by their environment
+    (a killed worker not yet reaped has none: it is skipped)."""
     pids = []
     for child in Path(f"/proc/{main_pid}/task/{main_pid}/children").read_text().split():
-        environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+        try:
+            environment = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+        except (ProcessLookupError, FileNotFoundError):
+            continue
         if any(entry.startswith(b"SANIC_WORKER_NAME=Sanic-Server-") for entry in environment):
             pids.append(int(child))
     return pids
+
+
+def answered_by(response: httpx.Response, workers: Collection[int]) -> int:
+    """Which of `workers` answered `response`: the process holding the server's end of its TCP
+    connection, found in /proc (the connection's socket inode, then the worker whose file descriptors
+    include it). The connection must still be open: ask inside the client's `async with`."""
+    stream = response.extensions["network_stream"]
+    client_port = stream.get_extra_info("client_addr")[1]
+    server_port = stream.get_extra_info("server_addr")[1]
+    inode = _server_end(server_port, client_port)
+    assert inode, f"no open connection from port {client_port} to port {server_port}"
+    socket_link = f"socket:[{inode}]"
+    for pid in workers:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                if os.readlink(fd) == socket_link:
+                    return pid
+            except FileNotFoundError:  # closed while we looked
+                continue
+    raise AssertionError(f"none of the workers {sorted(workers)} holds {socket_link}")
+
+
+def _server_end(server_port: int, client_port: int) -> int | None:
+    """The socket inode of the server's end of an established loopback connection (0 while it waits
+    to be accepted), from the kernel's tables: local and remote addresses as hex `address:port`."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            _, local, remote, state, *rest = line.split()
+            if state == TCP_ESTABLISHED and _port(local) == server_port and _port(remote) == client_port:
+                return int(rest[5])
+    return None
+
+
+def _port(address: str) -> int:
+    return int(address.rpartition(":")[2], 16)
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:

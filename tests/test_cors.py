@@ -8,9 +8,9 @@ import pytest
 
 from backend.app import create_app
 from backend.config import Settings, exact_origin
-from tests.auth.helpers import bearer, login
 from tests.factories import make_user
 from tests.harness import serve_in_process
+from tests.helpers import assert_problem, bearer, login
 
 ALLOWED = "https://app.example"
 OTHER = "https://evil.example"
@@ -47,9 +47,7 @@ async def test_cors_is_off_by_default(client: httpx.AsyncClient) -> None:
     assert response.status_code == 401
     assert cors_headers(response) == {}
     refused = await client.options("/api/v1/users/", headers=preflight(ALLOWED))
-    assert refused.status_code == 403
-    assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["code"] == "cors_not_allowed"
+    assert_problem(refused, 403, "cors_not_allowed")
     assert cors_headers(refused) == {}
 
 
@@ -110,9 +108,7 @@ async def test_a_preflight_asking_for_anything_unlisted_is_refused(
     cors_client: httpx.AsyncClient, headers: dict[str, str]
 ) -> None:
     response = await cors_client.options("/api/v1/users/", headers=headers)
-    assert response.status_code == 403
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] == "cors_not_allowed"
+    assert_problem(response, 403, "cors_not_allowed")
     assert cors_headers(response) == {}
 
 

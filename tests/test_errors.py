@@ -23,10 +23,10 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.errors import PROBLEM_JSON
 from backend.patients.models import Category
-from tests.auth.helpers import bearer, login
 from tests.conftest import requires_postgres
 from tests.factories import make_user
 from tests.harness import serve_in_process
+from tests.helpers import assert_problem, bearer, login
 from tests.tcp_proxy import TcpProxy
 
 
@@ -89,17 +89,6 @@ async def echo(app: Sanic) -> AsyncIterator[httpx.AsyncClient]:
     app.blueprint(echo_blueprint())
     async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as http:
         yield http
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status
-    assert response.headers["content-type"] == PROBLEM_JSON
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["code"] == code
-    assert problem["detail"]
-    assert problem["request_id"] == response.headers["x-request-id"]
-    return problem
 
 
 async def test_valid_body_is_parsed(echo: httpx.AsyncClient) -> None:

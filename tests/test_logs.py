@@ -24,8 +24,15 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.logs import JsonFormatter
 from tests.factories import make_user
-from tests.harness import json_lines, live_server, serve_in_process, server_env, stop, wait_for_log
-from tests.production.helpers import serving_workers
+from tests.harness import (
+    json_lines,
+    live_server,
+    serve_in_process,
+    server_env,
+    stop,
+    wait_for_log,
+    worker_pids,
+)
 
 FIELDS = {"time", "level", "logger", "message", "pid"}
 
@@ -129,7 +136,7 @@ async def test_a_served_process_writes_only_json_lines_from_every_process(
     with live_server(env, workers=2, log=log) as (url, process):
         # Both workers up: one still starting when SIGTERM comes dies with Python's own traceback.
         wait_for_log(log, process, lambda text: text.count('"Worker ready') == 2)
-        workers = set(serving_workers(process.pid))
+        workers = set(worker_pids(process.pid))
         async with httpx.AsyncClient(base_url=url) as http:
             for n in range(3):  # one username guessed from 3 addresses: a security warning
                 body = {"username": "alice", "password": "not her password"}

@@ -11,9 +11,9 @@ import pytest
 
 from backend.app import create_app
 from backend.config import Settings
-from tests.auth.helpers import bearer, login
 from tests.factories import make_user
 from tests.harness import serve_in_process
+from tests.helpers import bearer, login
 
 
 @pytest.fixture

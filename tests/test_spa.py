@@ -12,7 +12,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.spa import CONTENT_SECURITY_POLICY
 from tests.harness import ROOT, serve_in_process
-from tests.security.conftest import raw_http, raw_status
+from tests.helpers import raw_http, raw_status
 
 PROBLEM = "application/problem+json"
 REAL_DIST = ROOT / "frontend" / "dist"

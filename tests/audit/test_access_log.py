@@ -21,16 +21,10 @@ from backend.audit.models import AccessLog
 from backend.audit.schemas import AccessLogFilters
 from backend.clock import utcnow
 from backend.config import Settings
-from tests.auth.helpers import bearer, login
 from tests.conftest import requires_postgres
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import eventually, serve_in_process
-
-
-@pytest.fixture
-async def admin(client: httpx.AsyncClient) -> dict[str, str]:
-    await make_user("root", roles=("admin", "user"))
-    return bearer((await login(client, "root"))["access_token"])
+from tests.helpers import Caller, bearer, login
 
 
 async def rows() -> list[AccessLog]:
@@ -89,20 +83,22 @@ async def test_values_are_stored_as_sent_but_bounded(client: httpx.AsyncClient) 
     assert len(long_path.path) == 2048
 
 
-async def test_admin_actions_are_recorded_as_events(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_admin_actions_are_recorded_as_events(client: httpx.AsyncClient, admin: Caller) -> None:
     created = await client.post(
-        "/api/v1/users", headers=admin, json={"username": "bob", "password": "a long enough passphrase"}
+        "/api/v1/users",
+        headers=admin.headers,
+        json={"username": "bob", "password": "a long enough passphrase"},
     )
     user_id = created.json()["id"]
-    await client.patch(f"/api/v1/users/{user_id}", headers=admin, json={"roles": ["admin", "user"]})
-    await client.delete(f"/api/v1/users/{user_id}", headers=admin)
+    await client.patch(f"/api/v1/users/{user_id}", headers=admin.headers, json={"roles": ["admin", "user"]})
+    await client.delete(f"/api/v1/users/{user_id}", headers=admin.headers)
     events = [r.event for r in await AccessLog.filter(event__not_isnull=True).order_by("id")]
     assert [e["action"] for e in events if e] == ["auth.login", "user.create", "user.update", "user.delete"]
     update = events[2]
     assert update is not None
     assert update["target_username"] == "bob"
     assert update["changes"] == {"roles": {"from": ["user"], "to": ["admin", "user"]}}
-    listed = await client.get("/api/v1/access-log?path=/api/v1/users&method=DELETE", headers=admin)
+    listed = await client.get("/api/v1/access-log?path=/api/v1/users&method=DELETE", headers=admin.headers)
     assert listed.json()["items"][0]["event"]["action"] == "user.delete"
     assert listed.json()["items"][0]["username"] == "root"
 
@@ -119,45 +115,47 @@ async def test_failed_and_successful_logins_are_recorded(client: httpx.AsyncClie
 
 
 async def test_the_access_log_is_for_admins_only_and_read_only(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     await make_user("plain")
     plain = bearer((await login(client, "plain"))["access_token"])
     for path in ("/api/v1/access-log", "/api/v1/access-log/export", "/api/v1/access-log/stats"):
         assert (await client.get(path, headers=plain)).status_code == 403
     for method in ("POST", "PUT", "PATCH", "DELETE"):
-        assert (await client.request(method, "/api/v1/access-log", headers=admin)).status_code == 405
+        assert (await client.request(method, "/api/v1/access-log", headers=admin.headers)).status_code == 405
 
 
-async def test_filters_sort_and_pages(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_filters_sort_and_pages(client: httpx.AsyncClient, admin: Caller) -> None:
     await client.get("/api/v1/missing-a")
     await client.get("/api/v1/missing-b")
     await client.get("/healthz")
-    by_class = (await client.get("/api/v1/access-log?status=4xx&path=/api/v1/missing", headers=admin)).json()
+    by_class = (
+        await client.get("/api/v1/access-log?status=4xx&path=/api/v1/missing", headers=admin.headers)
+    ).json()
     assert [item["path"] for item in by_class["items"]] == ["/api/v1/missing-b", "/api/v1/missing-a"]
-    exact = (await client.get("/api/v1/access-log?status=200&path=/healthz", headers=admin)).json()
+    exact = (await client.get("/api/v1/access-log?status=200&path=/healthz", headers=admin.headers)).json()
     assert exact["total"] == 1
-    mine = (await client.get("/api/v1/access-log?username=ROOT", headers=admin)).json()
+    mine = (await client.get("/api/v1/access-log?username=ROOT", headers=admin.headers)).json()
     assert mine["total"] >= 1
     assert {item["username"] for item in mine["items"]} == {"root"}
     later = (utcnow() + timedelta(hours=1)).isoformat()
-    assert (await client.get("/api/v1/access-log", params={"since": later}, headers=admin)).json()[
+    assert (await client.get("/api/v1/access-log", params={"since": later}, headers=admin.headers)).json()[
         "total"
     ] == 0
-    oldest = (await client.get("/api/v1/access-log?sort=timestamp&per_page=1", headers=admin)).json()
+    oldest = (await client.get("/api/v1/access-log?sort=timestamp&per_page=1", headers=admin.headers)).json()
     assert oldest["items"][0]["path"] == "/api/v1/auth/login"
     for bad in ("status=4x", "status=600", "sort=user_agent", "since=yesterday", "user_id=abc"):
-        assert (await client.get(f"/api/v1/access-log?{bad}", headers=admin)).status_code == 422, bad
+        assert (await client.get(f"/api/v1/access-log?{bad}", headers=admin.headers)).status_code == 422, bad
 
 
 async def test_the_export_is_csv_one_line_per_row_whatever_a_client_sent(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     hostile = 'evil"\x1b[31mred\r\nforged,row\t=cmd'
     await client.get("/healthz", headers={"User-Agent": hostile.replace("\r\n", " ")})
     await client.get("/healthz?q=%0D%0Aforged%2Crow")
     await AccessLog.filter(path="/healthz").order_by("-id").first().update(user_agent=hostile)
-    response = await client.get("/api/v1/access-log/export?path=/healthz", headers=admin)
+    response = await client.get("/api/v1/access-log/export?path=/healthz", headers=admin.headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.text.split("\r\n")
@@ -174,7 +172,7 @@ async def test_the_export_is_csv_one_line_per_row_whatever_a_client_sent(
 
 @pytest.mark.parametrize("share", [0.9, 0.02], ids=["common-prefix", "rare-prefix"])
 async def test_a_path_prefix_is_literal_case_sensitive_and_newest_first(
-    client: httpx.AsyncClient, admin: dict[str, str], share: float
+    client: httpx.AsyncClient, admin: Caller, share: float
 ) -> None:
     """Common and rare prefixes take different query plans on SQLite; both give the same answer."""
     start = utcnow() - timedelta(hours=1)
@@ -203,21 +201,25 @@ async def test_a_path_prefix_is_literal_case_sensitive_and_newest_first(
         listed = await client.get(
             "/api/v1/access-log",
             params={"path": "/api/v1/patients", "per_page": 3, "page": page},
-            headers=admin,
+            headers=admin.headers,
         )
         body = listed.json()
         assert body["total"] == len(matching)
         assert [item["request_id"] for item in body["items"]] == [
             f"r{n}" for n, _ in matching[3 * (page - 1) :][:3]
         ]
-    literal = await client.get("/api/v1/access-log", params={"path": "/api/v1/patientsX%"}, headers=admin)
+    literal = await client.get(
+        "/api/v1/access-log", params={"path": "/api/v1/patientsX%"}, headers=admin.headers
+    )
     assert [item["path"] for item in literal.json()["items"]] == ["/api/v1/patientsX%"]
-    wildcard = await client.get("/api/v1/access-log", params={"path": "/api/v1/p_tients%"}, headers=admin)
+    wildcard = await client.get(
+        "/api/v1/access-log", params={"path": "/api/v1/p_tients%"}, headers=admin.headers
+    )
     assert wildcard.json()["total"] == 0
 
 
 async def test_the_export_streams_every_row(
-    client: httpx.AsyncClient, admin: dict[str, str], caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient, admin: Caller, caplog: pytest.LogCaptureFixture
 ) -> None:
     now = utcnow()
     await AccessLog.bulk_create(
@@ -228,20 +230,20 @@ async def test_the_export_streams_every_row(
             for n in range(2500)
         ]
     )
-    async with client.stream("GET", "/api/v1/access-log/export?path=/bulk", headers=admin) as response:
+    async with client.stream(
+        "GET", "/api/v1/access-log/export?path=/bulk", headers=admin.headers
+    ) as response:
         chunks = [chunk async for chunk in response.aiter_text()]
     assert sum(chunk.count("\r\n") for chunk in chunks) == 2501
     assert len(chunks) > 1
     assert not [record.message for record in caplog.records if record.levelno >= logging.ERROR]
 
 
-async def test_stats_give_series_top_lists_and_percentiles(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_stats_give_series_top_lists_and_percentiles(client: httpx.AsyncClient, admin: Caller) -> None:
     for _ in range(3):
         await client.get("/api/v1/nowhere")
-    await client.get("/api/v1/auth/me", headers=admin)
-    stats = (await client.get("/api/v1/access-log/stats?bucket=minute", headers=admin)).json()
+    await client.get("/api/v1/auth/me", headers=admin.headers)
+    stats = (await client.get("/api/v1/access-log/stats?bucket=minute", headers=admin.headers)).json()
     assert stats["total"] == 5  # the admin's login and /me, and the three misses
     counts = {key: sum(bucket["counts"][key] for bucket in stats["series"]) for key in ("2xx", "4xx")}
     assert counts["4xx"] == 3
@@ -252,7 +254,7 @@ async def test_stats_give_series_top_lists_and_percentiles(
     assert 0 < latency["p50"] <= latency["p90"] <= latency["p99"] <= latency["max"]
     assert all(bucket["start"].endswith("Z") for bucket in stats["series"])
     too_many = await client.get(
-        "/api/v1/access-log/stats?bucket=minute&since=2020-01-01T00:00:00Z", headers=admin
+        "/api/v1/access-log/stats?bucket=minute&since=2020-01-01T00:00:00Z", headers=admin.headers
     )
     assert too_many.status_code == 422
 

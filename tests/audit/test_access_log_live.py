@@ -12,9 +12,9 @@ import pytest
 
 from backend.audit.models import AccessLog
 from backend.config import Settings
-from tests.auth.helpers import bearer
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import PROBE_AGENT, eventually, live_server, server_env, worker_pids
+from tests.helpers import bearer
 
 pytestmark = [pytest.mark.live, pytest.mark.usefixtures("db")]
 

@@ -13,17 +13,11 @@ import httpx
 import pytest
 
 from backend.clock import utcnow
-from tests.auth.helpers import bearer, login
 from tests.factories import make_user
+from tests.helpers import Caller, bearer, login
 
 EVENTS = "/api/v1/audit-events"
 PASSWORD = "a long enough passphrase"
-
-
-@pytest.fixture
-async def admin(client: httpx.AsyncClient) -> dict[str, str]:
-    await make_user("root", roles=("admin", "user"))
-    return bearer((await login(client, "root"))["access_token"])
 
 
 async def events(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
@@ -33,9 +27,9 @@ async def events(client: httpx.AsyncClient, headers: dict[str, str], **params: A
     return body
 
 
-async def create_user(client: httpx.AsyncClient, admin: dict[str, str], username: str) -> int:
+async def create_user(client: httpx.AsyncClient, headers: dict[str, str], username: str) -> int:
     created = await client.post(
-        "/api/v1/users", headers=admin, json={"username": username, "password": PASSWORD}
+        "/api/v1/users", headers=headers, json={"username": username, "password": PASSWORD}
     )
     assert created.status_code == 201, created.text
     user_id: int = created.json()["id"]
@@ -43,15 +37,19 @@ async def create_user(client: httpx.AsyncClient, admin: dict[str, str], username
 
 
 async def test_admin_actions_read_as_who_did_what_to_whom_newest_first(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
-    bob = await create_user(client, admin, "bob")
-    changed = await client.patch(f"/api/v1/users/{bob}", headers=admin, json={"roles": ["admin", "user"]})
-    await client.post("/api/v1/roles", headers=admin, json={"name": "auditor", "description": "reads"})
-    await client.delete("/api/v1/roles/auditor", headers=admin)
+    bob = await create_user(client, admin.headers, "bob")
+    changed = await client.patch(
+        f"/api/v1/users/{bob}", headers=admin.headers, json={"roles": ["admin", "user"]}
+    )
+    await client.post(
+        "/api/v1/roles", headers=admin.headers, json={"name": "auditor", "description": "reads"}
+    )
+    await client.delete("/api/v1/roles/auditor", headers=admin.headers)
     await login(client, "bob", PASSWORD)  # a login is no admin action: not in the trail
 
-    page = await events(client, admin)
+    page = await events(client, admin.headers)
     assert [(e["action"], e["target_type"], e["target_label"]) for e in page["items"]] == [
         ("role.delete", "role", "auditor"),
         ("role.create", "role", "auditor"),
@@ -72,15 +70,17 @@ async def test_admin_actions_read_as_who_did_what_to_whom_newest_first(
 
 
 async def test_a_users_history_follows_them_through_a_rename_and_leaves_others_out(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
-    bob = await create_user(client, admin, "bob")
-    carol = await create_user(client, admin, "carol")
-    await client.patch(f"/api/v1/users/{bob}", headers=admin, json={"username": "robert"})
-    await client.put(f"/api/v1/users/{bob}/password", headers=admin, json={"password": PASSWORD + "!"})
-    await client.patch(f"/api/v1/users/{carol}", headers=admin, json={"is_active": False})
+    bob = await create_user(client, admin.headers, "bob")
+    carol = await create_user(client, admin.headers, "carol")
+    await client.patch(f"/api/v1/users/{bob}", headers=admin.headers, json={"username": "robert"})
+    await client.put(
+        f"/api/v1/users/{bob}/password", headers=admin.headers, json={"password": PASSWORD + "!"}
+    )
+    await client.patch(f"/api/v1/users/{carol}", headers=admin.headers, json={"is_active": False})
 
-    history = await events(client, admin, target_type="user", target_id=str(bob))
+    history = await events(client, admin.headers, target_type="user", target_id=str(bob))
     assert [(e["action"], e["target_label"]) for e in history["items"]] == [
         ("user.password_reset", "robert"),
         ("user.update", "robert"),
@@ -89,54 +89,50 @@ async def test_a_users_history_follows_them_through_a_rename_and_leaves_others_o
     assert history["items"][1]["details"]["changes"] == {"username": {"from": "bob", "to": "robert"}}
 
 
-async def test_a_blocked_login_is_in_its_owners_history(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_a_blocked_login_is_in_its_owners_history(client: httpx.AsyncClient, admin: Caller) -> None:
     bob = await make_user("bob")
     await login(client, "bob")
-    tokens = (await client.get(f"/api/v1/users/{bob.id}/tokens", headers=admin)).json()["items"]
-    await client.patch(f"/api/v1/tokens/{tokens[0]['id']}", headers=admin, json={"blocked": True})
-    await client.delete(f"/api/v1/users/{bob.id}/tokens", headers=admin)
-    history = await events(client, admin, target_type="user", target_id=str(bob.id))
+    tokens = (await client.get(f"/api/v1/users/{bob.id}/tokens", headers=admin.headers)).json()["items"]
+    await client.patch(f"/api/v1/tokens/{tokens[0]['id']}", headers=admin.headers, json={"blocked": True})
+    await client.delete(f"/api/v1/users/{bob.id}/tokens", headers=admin.headers)
+    history = await events(client, admin.headers, target_type="user", target_id=str(bob.id))
     assert [e["action"] for e in history["items"]] == ["user.tokens_revoke", "token.block"]
     assert history["items"][1]["details"] == {"token_id": tokens[0]["id"]}
 
 
-async def test_filters_by_action_actor_and_time_and_pages(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_filters_by_action_actor_and_time_and_pages(client: httpx.AsyncClient, admin: Caller) -> None:
     await make_user("second", roles=("admin",))
     second = bearer((await login(client, "second"))["access_token"])
     for name in ("user1", "user2", "user3"):
-        await create_user(client, admin, name)
+        await create_user(client, admin.headers, name)
     await create_user(client, second, "user4")
     await client.delete(f"/api/v1/users/{(await make_user('user5')).id}", headers=second)
 
-    by_second = await events(client, admin, actor="SECOND")
+    by_second = await events(client, admin.headers, actor="SECOND")
     assert [(e["action"], e["target_label"]) for e in by_second["items"]] == [
         ("user.delete", "user5"),
         ("user.create", "user4"),
     ]
-    creates = await events(client, admin, action="user.create", per_page=2, page=2)
+    creates = await events(client, admin.headers, action="user.create", per_page=2, page=2)
     assert creates["total"] == 4
     assert [e["target_label"] for e in creates["items"]] == ["user2", "user1"]
-    oldest_first = await events(client, admin, action="user.create", sort="timestamp", per_page=1)
+    oldest_first = await events(client, admin.headers, action="user.create", sort="timestamp", per_page=1)
     assert oldest_first["items"][0]["target_label"] == "user1"
     later = (utcnow() + timedelta(minutes=5)).isoformat()
     earlier = (utcnow() - timedelta(minutes=5)).isoformat()
-    assert (await events(client, admin, since=later))["total"] == 0
-    assert (await events(client, admin, until=earlier))["total"] == 0
-    assert (await events(client, admin, since=earlier, until=later))["total"] == 5
+    assert (await events(client, admin.headers, since=later))["total"] == 0
+    assert (await events(client, admin.headers, until=earlier))["total"] == 0
+    assert (await events(client, admin.headers, since=earlier, until=later))["total"] == 5
 
 
 async def test_the_export_is_the_filtered_events_as_csv_oldest_first(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
-    bob = await create_user(client, admin, "-bob")  # a formula-looking name is defused
-    await client.patch(f"/api/v1/users/{bob}", headers=admin, json={"is_active": False})
-    await create_user(client, admin, "carol")
+    bob = await create_user(client, admin.headers, "-bob")  # a formula-looking name is defused
+    await client.patch(f"/api/v1/users/{bob}", headers=admin.headers, json={"is_active": False})
+    await create_user(client, admin.headers, "carol")
     response = await client.get(
-        f"{EVENTS}/export", params={"target_type": "user", "target_id": str(bob)}, headers=admin
+        f"{EVENTS}/export", params={"target_type": "user", "target_id": str(bob)}, headers=admin.headers
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -153,7 +149,7 @@ async def test_the_export_is_the_filtered_events_as_csv_oldest_first(
     assert json.loads(rows[1]["details"]) == {"changes": {"is_active": {"from": True, "to": False}}}
 
 
-async def test_only_admins_read_the_trail(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_only_admins_read_the_trail(client: httpx.AsyncClient, admin: Caller) -> None:
     await make_user("plain")
     plain = bearer((await login(client, "plain"))["access_token"])
     for path in (EVENTS, f"{EVENTS}/export"):
@@ -161,7 +157,7 @@ async def test_only_admins_read_the_trail(client: httpx.AsyncClient, admin: dict
         assert refused.status_code == 403
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert (await client.get(path)).status_code == 401
-    assert (await client.delete(EVENTS, headers=admin)).status_code == 405
+    assert (await client.delete(EVENTS, headers=admin.headers)).status_code == 405
 
 
 BAD_FILTERS = [
@@ -180,9 +176,9 @@ BAD_PAGES = [({"sort": "actor"}, "sort"), ({"per_page": "1000"}, "per_page")]
     + [(f"{EVENTS}/export", *case) for case in BAD_FILTERS],
 )
 async def test_a_bad_filter_is_a_422_problem_naming_it(
-    client: httpx.AsyncClient, admin: dict[str, str], path: str, params: dict[str, str], field: str
+    client: httpx.AsyncClient, admin: Caller, path: str, params: dict[str, str], field: str
 ) -> None:
-    response = await client.get(path, params=params, headers=admin)
+    response = await client.get(path, params=params, headers=admin.headers)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert ["query", field] in [error["loc"] for error in response.json()["errors"]]

@@ -15,9 +15,9 @@ from backend.auth.decorators import require_roles, require_user
 from backend.auth.models import Token
 from backend.clock import utcnow
 from backend.users.models import Role, User
-from tests.auth.helpers import bearer, login
 from tests.factories import make_user
 from tests.harness import serve_in_process
+from tests.helpers import bearer, login
 
 
 def guarded_blueprint() -> Blueprint:

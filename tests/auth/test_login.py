@@ -9,8 +9,8 @@ from sanic import Sanic
 from backend.auth.models import LoginThrottle, Token
 from backend.clock import utcnow
 from backend.users.models import User
-from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import bearer, login
 
 LOGIN = "/api/v1/auth/login"
 

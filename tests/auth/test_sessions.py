@@ -10,8 +10,8 @@ import pytest
 
 from backend.auth.models import Token
 from backend.clock import utcnow
-from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import bearer, login
 
 REFRESH = "/api/v1/auth/refresh"
 NEW_PASSWORD = "a brand new passphrase"

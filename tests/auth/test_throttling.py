@@ -15,9 +15,9 @@ import pytest
 
 from backend.app import create_app
 from backend.config import Settings
-from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.harness import live_server, serve_in_process, server_env
+from tests.helpers import bearer, login
 
 LOGIN = "/api/v1/auth/login"
 LOCKOUTS = "/api/v1/lockouts"

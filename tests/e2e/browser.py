@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,9 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.harness import ROOT, live_server
+from tests.helpers import bearer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -124,10 +127,9 @@ def run_cli(env: dict[str, str], *args: str) -> None:
     )
 
 
-@contextmanager
-def console_server(tmp: Path, **extra_env: str) -> Iterator[str]:
-    """The server on a fresh, migrated SQLite database with an admin, serving frontend/dist; its URL."""
-    env = {
+def console_env(tmp: Path, **extra_env: str) -> dict[str, str]:
+    """The environment of a server on the SQLite database in `tmp`, serving frontend/dist."""
+    return {
         "DATABASE_URL": f"sqlite://{tmp / 'app.db'}",
         "DATA_DIR": str(tmp / "data"),
         "SECRET_KEY": SECRET_KEY,
@@ -135,10 +137,43 @@ def console_server(tmp: Path, **extra_env: str) -> Iterator[str]:
         "FRONTEND_DIST": str(DIST),
         **extra_env,
     }
+
+
+def console_database(tmp: Path) -> Path:
+    """A migrated SQLite database with the admin ADMIN, in `tmp`: its file, for `console_server`
+    to copy (migrating once, not for every server)."""
+    env = console_env(tmp)
     run_cli(env, "migrate")
     run_cli(env, "create-admin", "--username", ADMIN[0], "--password", ADMIN[1])
-    with live_server(env, log=tmp / "server.log") as (url, _process):
+    return tmp / "app.db"
+
+
+@contextmanager
+def console_server(tmp: Path, *, database: Path | None = None, **extra_env: str) -> Iterator[str]:
+    """The server on a fresh, migrated SQLite database with the admin ADMIN (a copy of `database`,
+    from `console_database`, or made here), serving frontend/dist; its URL."""
+    if database is None:
+        database = console_database(tmp)
+    else:
+        for file in database.parent.glob(f"{database.name}*"):  # the database and any WAL beside it
+            shutil.copyfile(file, tmp / file.name.replace(database.name, "app.db"))
+    with live_server(console_env(tmp, **extra_env), log=tmp / "server.log") as (url, _process):
         yield url
+
+
+def api_login(url: str, username: str, password: str) -> dict[str, str]:
+    """Log in through the API (which must accept it): the Authorization header of that login."""
+    response = httpx.post(f"{url}/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return bearer(response.json()["access_token"])
+
+
+def create_user(url: str, admin: dict[str, str], username: str, password: str, **fields: object) -> int:
+    """A user made through the API by `admin` (headers), needing no password change unless told: its id."""
+    body = {"username": username, "password": password, "password_change_required": False, **fields}
+    created = httpx.post(f"{url}/api/v1/users", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
 
 
 def launch(playwright: Playwright) -> Browser:

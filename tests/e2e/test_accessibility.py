@@ -23,8 +23,10 @@ from tests.e2e.browser import (
     Page,
     PlaywrightError,
     Watch,
+    api_login,
     axe_violations,
     console_server,
+    create_user,
     expect,
     format_violations,
     heading,
@@ -84,41 +86,21 @@ class Console:
 def _seed(url: str) -> int:
     """Users, roles, logins in every state, a lockout and a varied access log; alice's id."""
     api = f"{url}/api/v1"
-
-    def login(username: str, password: str) -> str:
-        response = httpx.post(f"{api}/auth/login", json={"username": username, "password": password})
-        assert response.status_code == 200, response.text
-        return str(response.json()["access_token"])
-
-    admin = {"Authorization": f"Bearer {login(*ADMIN)}"}
+    admin = api_login(url, *ADMIN)
     role = httpx.post(f"{api}/roles", json={"name": "auditor", "description": "Reads the log"}, headers=admin)
     assert role.status_code == 201, role.text
-    alice_id = 0
-    users: list[tuple[str, str, dict[str, object]]] = [
-        (*ALICE, {"roles": ["user", "auditor"]}),
-        (*CAROL, {"password_change_required": True}),
-        (*DAVE, {}),
-        ("bob", "bob has been deactivated", {"is_active": False}),
-        (LOCKED, "locked out password 123", {}),
-    ]
-    for username, password, extra in users:
-        body = {"username": username, "password": password, "password_change_required": False, **extra}
-        created = httpx.post(f"{api}/users", json=body, headers=admin)
-        assert created.status_code == 201, created.text
-        if username == ALICE[0]:
-            alice_id = int(created.json()["id"])
+    alice_id = create_user(url, admin, *ALICE, roles=["user", "auditor"])
+    create_user(url, admin, *CAROL, password_change_required=True)
+    create_user(url, admin, *DAVE)
+    create_user(url, admin, "bob", "bob has been deactivated", is_active=False)
+    create_user(url, admin, LOCKED, "locked out password 123")
 
-    tokens = [login(*ALICE) for _ in range(3)]
+    alice = [api_login(url, *ALICE) for _ in range(3)]
     items = httpx.get(f"{api}/users/{alice_id}/tokens", headers=admin).json()["items"]  # newest first
     blocked, revoked = items[0]["id"], items[1]["id"]
     assert httpx.patch(f"{api}/tokens/{blocked}", json={"blocked": True}, headers=admin).status_code == 200
-    assert (
-        httpx.delete(
-            f"{api}/auth/me/tokens/{revoked}", headers={"Authorization": f"Bearer {tokens[0]}"}
-        ).status_code
-        == 204
-    )
-    login(*ADMIN)  # another login of the admin's, for "Sign out everywhere else"
+    assert httpx.delete(f"{api}/auth/me/tokens/{revoked}", headers=alice[0]).status_code == 204
+    api_login(url, *ADMIN)  # another login of the admin's, for "Sign out everywhere else"
 
     for _ in range(5):  # LOGIN_FAILURES_PER_USERNAME wrong passwords lock it at 127.0.0.1
         httpx.post(f"{api}/auth/login", json={"username": LOCKED, "password": "a wrong guess"})

@@ -1,9 +1,9 @@
 """The admin console's main journeys, in Chromium against the real server and the built SPA.
 
-The server runs as a subprocess on a fresh SQLite database with FRONTEND_DIST pointing at
-frontend/dist (build it first: `cd frontend && npm ci && npm run build`). The tests of this
-module share one server and one admin session and run in file order: each step builds on
-the previous one, like an administrator's day. Screenshots go to test-artifacts/e2e/.
+Each test gets its own server, on a fresh copy of a migrated SQLite database holding only the admin,
+and sets up through the API whatever else it needs (users, logins, traffic for the access log), so
+each one runs alone and in any order. The server serves frontend/dist (build it first:
+`cd frontend && npm ci && npm run build`). Screenshots go to test-artifacts/e2e/.
 
 Needs: `pip install playwright` (no `playwright install`: it drives /usr/bin/chromium,
 `apt-get install chromium`). Without Chromium or a build the module is skipped, unless
@@ -18,7 +18,7 @@ import io
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -28,11 +28,12 @@ from tests.e2e.browser import (
     ADMIN,
     ARTIFACTS,
     Browser,
-    BrowserContext,
     Page,
-    Playwright,
     Watch,
+    api_login,
+    console_database,
     console_server,
+    create_user,
     expect,
     heading,
     launch,
@@ -47,56 +48,78 @@ ALICE = "alice"
 ALICE_PASSWORD = "alice first password"
 ALICE_TEMPORARY = "alice temporary password"
 ALICE_NEW = "alice chose this password"
-# Locked out on purpose; no other test signs in as this user.
 LOCKED = "lockout-target"
 LOCKED_PASSWORD = "lockout target password"
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 
 @dataclass
-class Session:
+class Console:
+    """One test's server and browser: pages in contexts of their own, watched for what they never
+    should do (checked after the test)."""
+
     url: str
     browser: Browser
-    watch: Watch
-    admin: Page
-    second: Page | None = None
+    watch: Watch = field(default_factory=Watch)
+
+    def page(self, **context_options: object) -> Page:
+        options = {"viewport": {"width": 1280, "height": 800}} | context_options
+        return self.watch.attach(self.browser.new_context(**options).new_page())  # type: ignore[arg-type]
+
+    def signed_in(self, path: str = "/", *, username: str = ADMIN[0], password: str = ADMIN[1]) -> Page:
+        """A page of a browser of its own, signed in (as the admin unless told) and showing `path`."""
+        page = self.page(viewport={"width": 1366, "height": 860}, accept_downloads=True)
+        page.goto(f"{self.url}{path}")
+        heading(page, "Sign in")
+        sign_in(page, username, password)
+        expect(page.get_by_role("heading", name="Sign in")).to_be_hidden()
+        return page
+
+    def admin_api(self) -> dict[str, str]:
+        """The Authorization header of a new login of the admin, through the API."""
+        return api_login(self.url, *ADMIN)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # The lockout test must see its lockout still in force on a slow machine (default 30 s).
-    with console_server(tmp_path_factory.mktemp("e2e"), LOGIN_BACKOFF_SECONDS="600") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def session(server: str, playwright: Playwright) -> Iterator[Session]:
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
-    browser = launch(playwright)
-    watch = Watch()
-    context = browser.new_context(viewport={"width": 1366, "height": 860}, accept_downloads=True)
-    admin = watch.attach(context.new_page())
-    try:
-        yield Session(url=server, browser=browser, watch=watch, admin=admin)
-    finally:
-        browser.close()
+    return console_database(tmp_path_factory.mktemp("e2e-template"))
 
 
-def new_page(s: Session, **context_options: object) -> tuple[BrowserContext, Page]:
-    context = s.browser.new_context(viewport={"width": 1280, "height": 800}, **context_options)  # type: ignore[arg-type]
-    return context, s.watch.attach(context.new_page())
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
-def test_login_and_reload_keep_the_session_without_web_storage(session: Session) -> None:
-    page = session.admin
-    page.goto(f"{session.url}/users")
+@pytest.fixture
+def console(tmp_path: Path, database: Path, browser: Browser) -> Iterator[Console]:
+    """A server of the test's own; after the test, no page broke the CSP, raised or opened a dialog."""
+    # The lockout test must see its lockout still in force on a slow machine (default 30 s).
+    with console_server(tmp_path, database=database, LOGIN_BACKOFF_SECONDS="600") as url:
+        console = Console(url=url, browser=browser)
+        try:
+            yield console
+        finally:
+            for context in browser.contexts:
+                context.close()
+    console.watch.assert_clean()
+
+
+def traffic(url: str, admin: dict[str, str]) -> None:
+    """Requests of the admin's for the access log and its charts: successes and misses."""
+    for path in ["/users", "/roles", "/no-such-thing", "/access-log"] * 3:
+        httpx.get(f"{url}/api/v1{path}", headers=admin)
+
+
+def test_login_and_reload_keep_the_session_without_web_storage(console: Console) -> None:
+    page = console.page()
+    page.goto(f"{console.url}/users")
     heading(page, "Sign in")
     shot(page, "01-login")
     sign_in(page, "admin", "wrong password!")
@@ -114,8 +137,9 @@ def test_login_and_reload_keep_the_session_without_web_storage(session: Session)
     assert "eyJ" not in storage  # no JWT anywhere
 
 
-def test_dashboard_renders_its_charts(session: Session) -> None:
-    page = session.admin
+def test_dashboard_renders_its_charts(console: Console) -> None:
+    traffic(console.url, console.admin_api())
+    page = console.signed_in("/users")
     page.get_by_role("link", name="Dashboard").click()
     heading(page, "Dashboard")
     chart = page.get_by_test_id("requests-chart")
@@ -129,9 +153,8 @@ def test_dashboard_renders_its_charts(session: Session) -> None:
     shot(page, "02-dashboard")
 
 
-def test_create_a_role_and_a_user_with_it(session: Session) -> None:
-    page = session.admin
-    page.get_by_role("link", name="Roles").click()
+def test_create_a_role_and_a_user_with_it(console: Console) -> None:
+    page = console.signed_in("/roles")
     heading(page, "Roles")
     page.get_by_role("button", name="New role").click()
     dialog = page.get_by_role("dialog")
@@ -161,7 +184,7 @@ def test_create_a_role_and_a_user_with_it(session: Session) -> None:
     dialog.get_by_role("button", name="Create user").click()
     expect(dialog).to_be_hidden()
     page.get_by_role("textbox", name="Search users").fill("ali")
-    expect(page).to_have_url(f"{session.url}/users?q=ali")
+    expect(page).to_have_url(f"{console.url}/users?q=ali")
     row = page.get_by_test_id("user-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("auditor")
@@ -180,14 +203,12 @@ def test_create_a_role_and_a_user_with_it(session: Session) -> None:
     expect(dialog).to_be_hidden()
 
 
-def test_blocking_a_login_sends_that_browser_to_the_login_page(session: Session) -> None:
-    _context, second = new_page(session)
-    session.second = second
-    second.goto(session.url)
-    sign_in(second, ALICE, ALICE_PASSWORD)
+def test_blocking_a_login_sends_that_browser_to_the_login_page(console: Console) -> None:
+    create_user(console.url, console.admin_api(), ALICE, ALICE_PASSWORD, roles=["admin", "user"])
+    second = console.signed_in(username=ALICE, password=ALICE_PASSWORD)
     heading(second, "Dashboard")
 
-    page = session.admin
+    page = console.signed_in("/users")
     page.get_by_role("link", name=ALICE).click()
     heading(page, ALICE)
     rows = page.get_by_test_id("token-row")
@@ -205,9 +226,9 @@ def test_blocking_a_login_sends_that_browser_to_the_login_page(session: Session)
     expect(rows.first).to_contain_text("active")
 
 
-def test_password_reset_forces_a_change_at_next_login(session: Session) -> None:
-    page = session.admin
-    page.get_by_role("link", name="Users").click()
+def test_password_reset_forces_a_change_at_next_login(console: Console) -> None:
+    create_user(console.url, console.admin_api(), ALICE, ALICE_PASSWORD, roles=["admin", "user"])
+    page = console.signed_in("/users")
     page.get_by_role("button", name=f"Actions for {ALICE}").click()
     page.get_by_role("menuitem", name="Reset password").click()
     dialog = page.get_by_role("dialog")
@@ -221,12 +242,12 @@ def test_password_reset_forces_a_change_at_next_login(session: Session) -> None:
     expect(dialog).to_be_hidden()
     expect(page.get_by_test_id("user-row").filter(has_text=ALICE)).to_contain_text("must change password")
 
-    second = session.second
-    assert second is not None
+    second = console.page()
+    second.goto(console.url)
     sign_in(second, ALICE, ALICE_TEMPORARY)
     heading(second, "Choose a new password")
     expect(second.get_by_test_id("forced-change")).to_be_visible()
-    second.goto(f"{session.url}/users")  # a reload: the cookie restores the session, still held here
+    second.goto(f"{console.url}/users")  # a reload: the cookie restores the session, still held here
     heading(second, "Choose a new password")
     shot(second, "09-forced-password-change")
 
@@ -238,18 +259,16 @@ def test_password_reset_forces_a_change_at_next_login(session: Session) -> None:
     second.get_by_role("textbox", name="Current password").fill(ALICE_TEMPORARY)
     second.get_by_role("button", name="Change password").click()
     heading(second, "Dashboard")
-    second.context.close()
-    session.second = None
 
 
-def test_hostile_user_agent_shows_as_text_in_the_access_log(session: Session) -> None:
-    context, hostile = new_page(session, user_agent=HOSTILE)
-    hostile.goto(session.url)
+def test_hostile_user_agent_shows_as_text_in_the_access_log(console: Console) -> None:
+    hostile = console.page(user_agent=HOSTILE)
+    hostile.goto(console.url)
     sign_in(hostile, "nobody", "not a real password")
     expect(hostile.get_by_role("alert")).to_be_visible()
-    context.close()
+    hostile.context.close()
 
-    page = session.admin
+    page = console.signed_in()
     page.get_by_role("link", name="Access log").click()
     heading(page, "Access log")
     page.get_by_role("textbox", name="Path starts with").fill("/api/v1/auth/login")
@@ -259,16 +278,23 @@ def test_hostile_user_agent_shows_as_text_in_the_access_log(session: Session) ->
     expect(agents.first).to_have_text(HOSTILE)
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("main script").count() == 0
-    assert session.watch.dialogs == []
+    assert console.watch.dialogs == []
     shot(page, "10-access-log-hostile-agent")
 
 
-def test_filter_the_access_log_and_export_it(session: Session) -> None:
-    page = session.admin
-    page.get_by_role("button", name="Clear").click()
+def test_filter_the_access_log_and_export_it(console: Console) -> None:
+    traffic(console.url, console.admin_api())
+    failed = httpx.post(
+        f"{console.url}/api/v1/auth/login",
+        json={"username": "nobody", "password": "not a real password"},
+        headers={"User-Agent": HOSTILE},
+    )
+    assert failed.status_code == 401
+    page = console.signed_in("/access-log")
+    heading(page, "Access log")
     page.get_by_role("textbox", name="Status").fill("4xx")
     page.get_by_role("button", name="Apply").click()
-    expect(page).to_have_url(f"{session.url}/access-log?status=4xx")
+    expect(page).to_have_url(f"{console.url}/access-log?status=4xx")
     expect(page.get_by_role("table", name="Access log")).to_have_attribute("aria-busy", "false")
     rows = page.get_by_test_id("log-row")
     expect(rows.first).to_be_visible()
@@ -292,42 +318,31 @@ def test_filter_the_access_log_and_export_it(session: Session) -> None:
     assert any(HOSTILE in row for row in data)  # the CSV keeps the raw value
 
 
-def test_my_account_signs_out_other_logins(session: Session) -> None:
-    other = httpx.post(
-        f"{session.url}/api/v1/auth/login", json={"username": ADMIN[0], "password": ADMIN[1]}
-    ).json()["access_token"]
-    page = session.admin
-    page.get_by_role("link", name="My account").click()
+def test_my_account_signs_out_other_logins(console: Console) -> None:
+    other = console.admin_api()  # the admin's only other login
+    page = console.signed_in("/account")
     heading(page, "My account")
     expect(page.get_by_test_id("token-row").filter(has_text="this browser")).to_have_count(1)
     page.get_by_role("button", name="Sign out everywhere else").click()
     page.get_by_role("dialog").get_by_role("button", name="Sign out other logins").click()
     expect(page.get_by_role("status")).to_contain_text("Signed out 1 other login")
     shot(page, "12-my-account")
-    me = httpx.get(f"{session.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {other}"})
-    assert me.status_code == 401
+    assert httpx.get(f"{console.url}/api/v1/auth/me", headers=other).status_code == 401
     page.reload()
     heading(page, "My account")  # this browser is still signed in
 
 
-def test_lifting_a_lockout_lets_the_user_sign_in_again(session: Session) -> None:
-    login = f"{session.url}/api/v1/auth/login"
-    admin_token = httpx.post(login, json={"username": ADMIN[0], "password": ADMIN[1]}).json()["access_token"]
-    created = httpx.post(
-        f"{session.url}/api/v1/users",
-        json={"username": LOCKED, "password": LOCKED_PASSWORD, "password_change_required": False},
-        headers={"Authorization": f"Bearer {admin_token}"},
-    )
-    assert created.status_code == 201, created.text
-    page = session.admin
-    page.get_by_role("link", name="Lockouts").click()
+def test_lifting_a_lockout_lets_the_user_sign_in_again(console: Console) -> None:
+    login = f"{console.url}/api/v1/auth/login"
+    create_user(console.url, console.admin_api(), LOCKED, LOCKED_PASSWORD)
+    page = console.signed_in("/lockouts")
     heading(page, "Lockouts")
     table = page.get_by_role("table", name="Lockouts")
     expect(table.get_by_role("columnheader")).to_have_count(5)
     expect(table).to_contain_text("No one is locked out.")
 
-    # LOGIN_FAILURES_PER_USERNAME (5) wrong passwords lock (LOCKED, 127.0.0.1). With the three
-    # wrong ones of the tests before, 127.0.0.1 stays well below LOGIN_FAILURES_PER_IP (20).
+    # LOGIN_FAILURES_PER_USERNAME (5) wrong passwords lock (LOCKED, 127.0.0.1), well below
+    # LOGIN_FAILURES_PER_IP (20).
     for _ in range(5):
         assert httpx.post(login, json={"username": LOCKED, "password": "a wrong guess"}).status_code == 401
     refused = httpx.post(login, json={"username": LOCKED, "password": LOCKED_PASSWORD})
@@ -335,11 +350,11 @@ def test_lifting_a_lockout_lets_the_user_sign_in_again(session: Session) -> None
 
     page.get_by_role("textbox", name="Username").fill(LOCKED)
     page.get_by_role("button", name="Apply").click()
-    expect(page).to_have_url(f"{session.url}/lockouts?username={LOCKED}")
+    expect(page).to_have_url(f"{console.url}/lockouts?username={LOCKED}")
     rows = page.get_by_test_id("lockout-row")
     expect(rows).to_have_count(1)
     page.get_by_role("button", name="Clear").click()
-    expect(page).to_have_url(f"{session.url}/lockouts")
+    expect(page).to_have_url(f"{console.url}/lockouts")
     row = rows.filter(has_text=LOCKED)
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(1)).to_have_text("127.0.0.1")
@@ -362,8 +377,9 @@ def test_lifting_a_lockout_lets_the_user_sign_in_again(session: Session) -> None
     assert signed_in.status_code == 200, signed_in.text
 
 
-def test_dark_mode_and_tablet_width(session: Session) -> None:
-    page = session.admin
+def test_dark_mode_and_tablet_width(console: Console) -> None:
+    traffic(console.url, console.admin_api())
+    page = console.signed_in("/users")
     page.get_by_text("Dark", exact=True).click()
     expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
     page.get_by_role("link", name="Dashboard").click()
@@ -376,9 +392,3 @@ def test_dark_mode_and_tablet_width(session: Session) -> None:
     shot(page, "17-users-tablet-dark")
     page.get_by_text("Light", exact=True).click()
     expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
-
-
-def test_nothing_broke_the_content_security_policy(session: Session) -> None:
-    assert session.watch.csp_violations == []
-    assert session.watch.dialogs == []
-    assert session.watch.page_errors == []

@@ -56,7 +56,7 @@ class Docs:
 
 
 @pytest.fixture(scope="module")
-def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Docs]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Docs]:
     if not (DIST / "docs.html").is_file():
         pytest.fail("frontend/dist has no docs.html: build it with `npm run build` in frontend/")
     with console_server(tmp_path_factory.mktemp("api-docs")) as url, sync_playwright() as playwright:
@@ -65,6 +65,12 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Docs]:
             yield Docs(url=url, browser=browser)
         finally:
             browser.close()
+
+
+@pytest.fixture
+def docs(served: Docs) -> Docs:
+    """The served docs, recording only what this test's pages request and do."""
+    return Docs(url=served.url, browser=served.browser)
 
 
 def test_swagger_ui_renders_the_document_from_the_server_alone(docs: Docs) -> None:

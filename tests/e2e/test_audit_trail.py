@@ -15,7 +15,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.browser import ADMIN, Watch, console_server, expect, heading, launch, sign_in, sync_playwright
+from tests.e2e.browser import (
+    ADMIN,
+    Watch,
+    api_login,
+    console_server,
+    expect,
+    heading,
+    launch,
+    sign_in,
+    sync_playwright,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +36,7 @@ BOB = ("bob", "bob first password")
 def server(tmp_path: Path) -> Iterator[str]:
     with console_server(tmp_path) as url:
         api = f"{url}/api/v1"
-        token = httpx.post(f"{api}/auth/login", json={"username": ADMIN[0], "password": ADMIN[1]})
-        admin = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        admin = api_login(url, *ADMIN)
         body = {"username": BOB[0], "password": BOB[1], "roles": ["user"]}
         assert httpx.post(f"{api}/users", json=body, headers=admin).status_code == 201
         yield url

@@ -23,8 +23,7 @@ from backend.clock import utcnow
 from backend.config import Settings
 from backend.users.models import User
 from tests.factories import make_token, make_user
-from tests.harness import eventually, json_lines, live_server, server_env, stop
-from tests.production.helpers import serving_workers
+from tests.harness import eventually, json_lines, live_server, server_env, stop, worker_pids
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.live, pytest.mark.usefixtures("db")]
@@ -88,7 +87,7 @@ async def test_every_second_it_purges_expired_logins_in_one_process_per_host_not
         await eventually(lambda: only_these_remain(live))
         seen = len(runs(log))
         await eventually(lambda: len(runs(log)) >= seen + 3)  # a few runs with nothing left to purge
-        workers = set(serving_workers(process.pid))
+        workers = set(worker_pids(process.pid))
 
     done = runs(log)
     assert sum(entry["purged"]["tokens"] for entry in done) == 5

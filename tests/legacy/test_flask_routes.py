@@ -13,12 +13,14 @@ from backend.auth.models import Token
 from backend.clock import utcnow
 from backend.patients.models import Patient
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import bearer
 
 JSON = {"Content-Type": "application/json"}
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": "Bearer " + token, **JSON}
+def flask_client(token: str) -> dict[str, str]:
+    """The headers the Flask template's clients send: the token, and JSON on every request."""
+    return bearer(token) | JSON
 
 
 @pytest.fixture
@@ -44,28 +46,28 @@ async def test_bad_credentials_answer_the_flask_message(client: httpx.AsyncClien
 async def test_refresh_gives_a_new_access_token_without_rotation(
     client: httpx.AsyncClient, tokens: dict[str, str]
 ) -> None:
-    first = await client.get("/api/auth/", headers=bearer(tokens["refresh_token"]))
-    second = await client.get("/api/auth/", headers=bearer(tokens["refresh_token"]))
+    first = await client.get("/api/auth/", headers=flask_client(tokens["refresh_token"]))
+    second = await client.get("/api/auth/", headers=flask_client(tokens["refresh_token"]))
     assert first.status_code == second.status_code == 200
     assert set(first.json()) == {"access_token"}
     assert (
-        await client.get("/api/patient/", headers=bearer(second.json()["access_token"]))
+        await client.get("/api/patient/", headers=flask_client(second.json()["access_token"]))
     ).status_code == 200
 
 
 async def test_an_access_token_cannot_refresh(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
-    response = await client.get("/api/auth/", headers=bearer(tokens["access_token"]))
+    response = await client.get("/api/auth/", headers=flask_client(tokens["access_token"]))
     assert response.status_code == 401
     assert set(response.json()) == {"msg"}
 
 
 async def test_logout_revokes_the_login(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
-    response = await client.delete("/api/auth/", headers=bearer(tokens["refresh_token"]))
+    response = await client.delete("/api/auth/", headers=flask_client(tokens["refresh_token"]))
     assert response.json() == {"msg": "Access token revoked"}
-    refused = await client.get("/api/patient/", headers=bearer(tokens["access_token"]))
+    refused = await client.get("/api/patient/", headers=flask_client(tokens["access_token"]))
     assert refused.status_code == 401
     assert refused.json() == {"msg": "Token has been revoked"}
-    assert (await client.get("/api/auth/", headers=bearer(tokens["refresh_token"]))).json() == {
+    assert (await client.get("/api/auth/", headers=flask_client(tokens["refresh_token"]))).json() == {
         "msg": "Token has been revoked"
     }
 
@@ -77,13 +79,13 @@ async def test_an_expired_token_answers_token_has_expired(client: httpx.AsyncCli
     old = app.ctx.tokens.issue(
         user_id=user.id, login_id=login.id, kind="access", now=utcnow() - timedelta(hours=2)
     )
-    response = await client.get("/api/patient/1", headers=bearer(old.token))
+    response = await client.get("/api/patient/1", headers=flask_client(old.token))
     assert response.status_code == 401
     assert response.json() == {"msg": "Token has expired"}
     old_refresh = app.ctx.tokens.issue(
         user_id=user.id, login_id=login.id, kind="refresh", now=utcnow() - timedelta(days=60)
     )
-    assert (await client.get("/api/auth/", headers=bearer(old_refresh.token))).json() == {
+    assert (await client.get("/api/auth/", headers=flask_client(old_refresh.token))).json() == {
         "msg": "Token has expired"
     }
 
@@ -97,7 +99,7 @@ async def test_missing_token(client: httpx.AsyncClient) -> None:
 async def test_the_patient_routes_keep_the_flask_shapes(
     client: httpx.AsyncClient, tokens: dict[str, str]
 ) -> None:
-    headers = bearer(tokens["access_token"])
+    headers = flask_client(tokens["access_token"])
     created = await client.post(
         "/api/patient/",
         headers=headers,
@@ -130,14 +132,16 @@ async def test_legacy_routes_check_roles_and_are_logged(client: httpx.AsyncClien
     tokens = (
         await client.post("/api/auth/", json={"username": "clerk", "password": DEFAULT_PASSWORD})
     ).json()
-    response = await client.get("/api/patient/", headers=bearer(tokens["access_token"]))
+    response = await client.get("/api/patient/", headers=flask_client(tokens["access_token"]))
     assert response.status_code == 403
     assert await AccessLog.filter(path="/api/patient/", status=403, username="clerk").exists()
     assert await AccessLog.filter(path="/api/auth/", status=200).exists()
 
 
 async def test_invalid_patient_data_is_a_problem(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
-    response = await client.post("/api/patient/", headers=bearer(tokens["access_token"]), json={"name": ""})
+    response = await client.post(
+        "/api/patient/", headers=flask_client(tokens["access_token"]), json={"name": ""}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
 
@@ -160,7 +164,7 @@ async def test_invalid_patient_data_is_a_problem(client: httpx.AsyncClient, toke
 async def test_a_birthday_is_taken_in_every_form_the_template_took(
     client: httpx.AsyncClient, tokens: dict[str, str], sent: str, stored: str
 ) -> None:
-    headers = bearer(tokens["access_token"])
+    headers = flask_client(tokens["access_token"])
     created = await client.post(
         "/api/patient/", headers=headers, json={"name": "Hans", "surname": "Meier", "birthday": sent}
     )
@@ -194,7 +198,7 @@ async def test_a_birthday_that_is_no_date_is_a_problem(
 ) -> None:
     response = await client.post(
         "/api/patient/",
-        headers=bearer(tokens["access_token"]),
+        headers=flask_client(tokens["access_token"]),
         json={"name": "Hans", "surname": "Meier", "birthday": sent},
     )
     assert response.status_code == 422
@@ -208,7 +212,7 @@ async def test_the_canonical_api_still_takes_only_a_date(client: httpx.AsyncClie
     login = await client.post("/api/v1/auth/login", json={"username": "nurse", "password": DEFAULT_PASSWORD})
     response = await client.post(
         "/api/v1/patients",
-        headers=bearer(login.json()["access_token"]),
+        headers=flask_client(login.json()["access_token"]),
         json={"name": "Hans", "surname": "Meier", "birthday": "1971-07-30T00:00:00"},
     )
     assert response.status_code == 422
@@ -218,7 +222,7 @@ async def test_a_number_in_a_text_field_is_taken_as_its_text(
     client: httpx.AsyncClient, tokens: dict[str, str]
 ) -> None:
     """The template's reqparse read these fields with `type=str`."""
-    headers = bearer(tokens["access_token"])
+    headers = flask_client(tokens["access_token"])
     created = await client.post(
         "/api/patient/",
         headers=headers,
@@ -241,7 +245,7 @@ async def test_a_number_in_a_text_field_is_taken_as_its_text(
 async def test_null_comments_are_none(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
     created = await client.post(
         "/api/patient/",
-        headers=bearer(tokens["access_token"]),
+        headers=flask_client(tokens["access_token"]),
         json={"name": "Hans", "surname": "Meier", "birthday": None, "comments": None},
     )
     assert created.status_code == 200, created.text
@@ -253,7 +257,7 @@ async def test_a_name_that_is_no_text_nor_number_is_a_problem(
     client: httpx.AsyncClient, tokens: dict[str, str], sent: object
 ) -> None:
     response = await client.post(
-        "/api/patient/", headers=bearer(tokens["access_token"]), json={"name": sent, "surname": "Meier"}
+        "/api/patient/", headers=flask_client(tokens["access_token"]), json={"name": sent, "surname": "Meier"}
     )
     assert response.status_code == 422
     assert [error["loc"] for error in response.json()["errors"]] == [["body", "name"]]
@@ -299,7 +303,7 @@ async def test_put_keeps_what_comes_null_or_empty(
     client: httpx.AsyncClient, tokens: dict[str, str], sent: dict[str, object]
 ) -> None:
     """The template's PUT: `patient.name = args['name'] or patient.name`, and so on."""
-    headers = bearer(tokens["access_token"])
+    headers = flask_client(tokens["access_token"])
     patient = {"name": "Hans", "surname": "Meier", "birthday": "1971-07-30", "comments": "new"}
     created = (await client.post("/api/patient/", headers=headers, json=patient)).json()
     updated = await client.put(f"/api/patient/{created['id']}", headers=headers, json=sent)

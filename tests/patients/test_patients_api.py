@@ -8,16 +8,10 @@ import httpx
 import pytest
 
 from backend.patients.models import Appointment, Category, Measure, Patient
-from tests.auth.helpers import bearer, login
 from tests.factories import make_user
+from tests.helpers import Caller, bearer, login
 
 PATIENTS = "/api/v1/patients"
-
-
-@pytest.fixture
-async def user(client: httpx.AsyncClient) -> dict[str, str]:
-    await make_user("nurse", roles=("user",))
-    return bearer((await login(client, "nurse"))["access_token"])
 
 
 @pytest.fixture
@@ -69,9 +63,9 @@ async def test_patients_need_role_user(client: httpx.AsyncClient) -> None:
 
 
 async def test_create_a_patient_with_appointments_and_measures_in_one_request(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
-    response = await client.post(PATIENTS, headers=user, json=nested_patient(weight.id))
+    response = await client.post(PATIENTS, headers=user.headers, json=nested_patient(weight.id))
     assert response.status_code == 201
     patient = response.json()
     assert response.headers["location"] == f"/api/v1/patients/{patient['id']}"
@@ -82,17 +76,17 @@ async def test_create_a_patient_with_appointments_and_measures_in_one_request(
     assert first["measures"][0]["category"] == {"id": weight.id, "name": "weight"}
     assert first["measures"][1]["timestamp"] == "2026-11-02T09:40:00Z"
     assert second["measures"] == []
-    assert (await client.get(f"{PATIENTS}/{patient['id']}", headers=user)).json() == patient
+    assert (await client.get(f"{PATIENTS}/{patient['id']}", headers=user.headers)).json() == patient
 
 
 async def test_a_bad_measure_leaves_nothing_behind(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
     payload = nested_patient(weight.id)
     payload["appointments"][1]["measures"] = [  # type: ignore[index]
         {"category_id": 999, "marker": "kg", "value": 1, "timestamp": "2026-11-09T09:31:00Z"}
     ]
-    response = await client.post(PATIENTS, headers=user, json=payload)
+    response = await client.post(PATIENTS, headers=user.headers, json=payload)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "appointments", 1, "measures", 0, "category_id"]
     assert (await Patient.all().count(), await Appointment.all().count(), await Measure.all().count()) == (
@@ -103,7 +97,7 @@ async def test_a_bad_measure_leaves_nothing_behind(
 
 
 async def test_a_failure_mid_write_rolls_everything_back(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, user: Caller, weight: Category, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = 0
     original = Measure.bulk_create
@@ -116,7 +110,7 @@ async def test_a_failure_mid_write_rolls_everything_back(
         return await original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Measure, "bulk_create", fail_on_second)
-    response = await client.post(PATIENTS, headers=user, json=nested_patient(weight.id))
+    response = await client.post(PATIENTS, headers=user.headers, json=nested_patient(weight.id))
     assert response.status_code == 500
     assert (await Patient.all().count(), await Appointment.all().count(), await Measure.all().count()) == (
         0,
@@ -175,48 +169,48 @@ async def test_a_failure_mid_write_rolls_everything_back(
     ],
 )
 async def test_invalid_fields_are_422_naming_the_field(
-    client: httpx.AsyncClient, user: dict[str, str], change: dict[str, object], field: str
+    client: httpx.AsyncClient, user: Caller, change: dict[str, object], field: str
 ) -> None:
     payload = {"name": "Ann", "surname": "Lee", **change}
-    response = await client.post(PATIENTS, headers=user, json=payload)
+    response = await client.post(PATIENTS, headers=user.headers, json=payload)
     assert response.status_code == 422, response.text
     assert field in {str(error["loc"][-1]) for error in response.json()["errors"]}
 
 
-async def test_list_search_sort_and_page(client: httpx.AsyncClient, user: dict[str, str]) -> None:
+async def test_list_search_sort_and_page(client: httpx.AsyncClient, user: Caller) -> None:
     for name, surname in [("Anna", "Zimmer"), ("Bert", "Adler"), ("Carla", "Meier"), ("Dirk", "Meyer")]:
         await Patient.create(name=name, surname=surname)
-    page = (await client.get(f"{PATIENTS}?q=mei", headers=user)).json()
+    page = (await client.get(f"{PATIENTS}?q=mei", headers=user.headers)).json()
     assert [p["surname"] for p in page["items"]] == ["Meier"]
     assert "appointments" not in page["items"][0]
-    by_surname = (await client.get(f"{PATIENTS}?per_page=2&page=2", headers=user)).json()
+    by_surname = (await client.get(f"{PATIENTS}?per_page=2&page=2", headers=user.headers)).json()
     assert [p["surname"] for p in by_surname["items"]] == ["Meyer", "Zimmer"]
-    by_name_desc = (await client.get(f"{PATIENTS}?sort=-name", headers=user)).json()
+    by_name_desc = (await client.get(f"{PATIENTS}?sort=-name", headers=user.headers)).json()
     assert [p["name"] for p in by_name_desc["items"]] == ["Dirk", "Carla", "Bert", "Anna"]
-    assert (await client.get(f"{PATIENTS}?sort=comments", headers=user)).status_code == 422
+    assert (await client.get(f"{PATIENTS}?sort=comments", headers=user.headers)).status_code == 422
 
 
-async def test_partial_update_changes_only_what_is_sent(
-    client: httpx.AsyncClient, user: dict[str, str]
-) -> None:
+async def test_partial_update_changes_only_what_is_sent(client: httpx.AsyncClient, user: Caller) -> None:
     patient = await Patient.create(name="Ann", surname="Lee", comments="keep me")
-    response = await client.patch(f"{PATIENTS}/{patient.id}", headers=user, json={"surname": "Lee-Smith"})
+    response = await client.patch(
+        f"{PATIENTS}/{patient.id}", headers=user.headers, json={"surname": "Lee-Smith"}
+    )
     assert response.status_code == 200
     assert (response.json()["surname"], response.json()["comments"]) == ("Lee-Smith", "keep me")
-    cleared = await client.patch(f"{PATIENTS}/{patient.id}", headers=user, json={"birthday": None})
+    cleared = await client.patch(f"{PATIENTS}/{patient.id}", headers=user.headers, json={"birthday": None})
     assert cleared.json()["birthday"] is None
 
 
 async def test_children_under_the_wrong_parent_are_404(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
-    a = (await client.post(PATIENTS, headers=user, json=nested_patient(weight.id))).json()
-    b = (await client.post(PATIENTS, headers=user, json=nested_patient(weight.id))).json()
+    a = (await client.post(PATIENTS, headers=user.headers, json=nested_patient(weight.id))).json()
+    b = (await client.post(PATIENTS, headers=user.headers, json=nested_patient(weight.id))).json()
     appointment = a["appointments"][0]
     measure = appointment["measures"][0]
     other = b["appointments"][0]
     own = f"{PATIENTS}/{a['id']}/appointments/{appointment['id']}"
-    assert (await client.get(own, headers=user)).status_code == 200
+    assert (await client.get(own, headers=user.headers)).status_code == 200
     for path in (
         f"{PATIENTS}/{b['id']}/appointments/{appointment['id']}",
         f"{PATIENTS}/{b['id']}/appointments/{other['id']}/measures/{measure['id']}",
@@ -225,53 +219,55 @@ async def test_children_under_the_wrong_parent_are_404(
         f"{PATIENTS}/999/appointments",
     ):
         for method in ("GET", "PATCH", "DELETE"):
-            response = await client.request(method, path, headers=user, json={})
+            response = await client.request(method, path, headers=user.headers, json={})
             assert response.status_code in (404, 405), (method, path)
     assert await Measure.exists(id=measure["id"])
 
 
 async def test_appointments_and_measures_crud(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
     patient = await Patient.create(name="Ann", surname="Lee")
     base = f"{PATIENTS}/{patient.id}/appointments"
     created = await client.post(
-        base, headers=user, json={"date": "2026-11-20T10:00:00Z", "notes": "check-up"}
+        base, headers=user.headers, json={"date": "2026-11-20T10:00:00Z", "notes": "check-up"}
     )
     assert created.status_code == 201
     appointment = created.json()
     measures = f"{base}/{appointment['id']}/measures"
     measure = await client.post(
         measures,
-        headers=user,
+        headers=user.headers,
         json={"category_id": weight.id, "marker": "kg", "value": 70, "timestamp": "2026-11-20T10:05:00Z"},
     )
     assert measure.status_code == 201
     measure_url = measure.headers["location"]
-    assert (await client.patch(measure_url, headers=user, json={"value": 69.5})).json()["value"] == 69.5
-    assert (await client.get(measures, headers=user)).json()["total"] == 1
-    edited = await client.patch(f"{base}/{appointment['id']}", headers=user, json={"notes": "done"})
+    assert (await client.patch(measure_url, headers=user.headers, json={"value": 69.5})).json()[
+        "value"
+    ] == 69.5
+    assert (await client.get(measures, headers=user.headers)).json()["total"] == 1
+    edited = await client.patch(f"{base}/{appointment['id']}", headers=user.headers, json={"notes": "done"})
     assert edited.json()["notes"] == "done"
-    assert (await client.delete(measure_url, headers=user)).status_code == 204
-    assert (await client.delete(f"{base}/{appointment['id']}", headers=user)).status_code == 204
-    assert (await client.get(base, headers=user)).json()["total"] == 0
+    assert (await client.delete(measure_url, headers=user.headers)).status_code == 204
+    assert (await client.delete(f"{base}/{appointment['id']}", headers=user.headers)).status_code == 204
+    assert (await client.get(base, headers=user.headers)).json()["total"] == 0
 
 
 async def test_deleting_a_patient_deletes_their_appointments_and_measures(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
-    patient = (await client.post(PATIENTS, headers=user, json=nested_patient(weight.id))).json()
-    assert (await client.delete(f"{PATIENTS}/{patient['id']}", headers=user)).status_code == 204
+    patient = (await client.post(PATIENTS, headers=user.headers, json=nested_patient(weight.id))).json()
+    assert (await client.delete(f"{PATIENTS}/{patient['id']}", headers=user.headers)).status_code == 204
     assert (await Patient.all().count(), await Appointment.all().count(), await Measure.all().count()) == (
         0,
         0,
         0,
     )
-    assert (await client.get(f"{PATIENTS}/{patient['id']}", headers=user)).status_code == 404
+    assert (await client.get(f"{PATIENTS}/{patient['id']}", headers=user.headers)).status_code == 404
 
 
 async def test_the_measures_time_series_filters_across_appointments(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
     pulse = await Category.create(name="pulse")
     payload = nested_patient(weight.id)
@@ -279,53 +275,57 @@ async def test_the_measures_time_series_filters_across_appointments(
         {"category_id": pulse.id, "marker": "bpm", "value": 64, "timestamp": "2026-11-09T09:31:00Z"},
         {"category_id": weight.id, "marker": "kg", "value": 80.7, "timestamp": "2026-11-09T09:32:00Z"},
     ]
-    patient = (await client.post(PATIENTS, headers=user, json=payload)).json()
+    patient = (await client.post(PATIENTS, headers=user.headers, json=payload)).json()
     series = f"{PATIENTS}/{patient['id']}/measures"
-    kg = (await client.get(f"{series}?marker=kg", headers=user)).json()
+    kg = (await client.get(f"{series}?marker=kg", headers=user.headers)).json()
     assert [m["value"] for m in kg["items"]] == [81.5, 81.1, 80.7]
-    by_category = (await client.get(f"{series}?category_id={pulse.id}", headers=user)).json()
+    by_category = (await client.get(f"{series}?category_id={pulse.id}", headers=user.headers)).json()
     assert [m["marker"] for m in by_category["items"]] == ["bpm"]
-    windowed = (await client.get(series, params={"since": "2026-11-09T00:00:00Z"}, headers=user)).json()
+    windowed = (
+        await client.get(series, params={"since": "2026-11-09T00:00:00Z"}, headers=user.headers)
+    ).json()
     assert windowed["total"] == 2
 
 
 async def test_categories_are_listed_for_users_and_created_by_admins(
-    client: httpx.AsyncClient, user: dict[str, str]
+    client: httpx.AsyncClient, user: Caller, admin: Caller
 ) -> None:
-    await make_user("boss", roles=("admin", "user"))
-    admin = bearer((await login(client, "boss"))["access_token"])
-    assert (await client.post("/api/v1/categories", headers=user, json={"name": "weight"})).status_code == 403
-    created = await client.post("/api/v1/categories", headers=admin, json={"name": "weight"})
+    assert (
+        await client.post("/api/v1/categories", headers=user.headers, json={"name": "weight"})
+    ).status_code == 403
+    created = await client.post("/api/v1/categories", headers=admin.headers, json={"name": "weight"})
     assert created.status_code == 201
     assert (
-        await client.post("/api/v1/categories", headers=admin, json={"name": "weight"})
+        await client.post("/api/v1/categories", headers=admin.headers, json={"name": "weight"})
     ).status_code == 409
-    assert (await client.get("/api/v1/categories", headers=user)).json()["items"] == [created.json()]
+    assert (await client.get("/api/v1/categories", headers=user.headers)).json()["items"] == [created.json()]
 
 
 async def test_writes_answer_exactly_what_a_get_then_reads(
-    client: httpx.AsyncClient, user: dict[str, str], weight: Category
+    client: httpx.AsyncClient, user: Caller, weight: Category
 ) -> None:
     """Creates, updates and an idempotent replay answer through the GET's own read, byte for byte."""
-    keyed = {**user, "Idempotency-Key": "same-read"}
+    keyed = {**user.headers, "Idempotency-Key": "same-read"}
     created = await client.post(PATIENTS, headers=keyed, json=nested_patient(weight.id))
     patient = f"{PATIENTS}/{created.json()['id']}"
-    assert created.content == (await client.get(patient, headers=user)).content
+    assert created.content == (await client.get(patient, headers=user.headers)).content
     replayed = await client.post(PATIENTS, headers=keyed, json=nested_patient(weight.id))
     assert replayed.content == created.content
 
-    updated = await client.patch(patient, headers=user, json={"comments": "Ünïcode ✓", "birthday": None})
+    updated = await client.patch(
+        patient, headers=user.headers, json={"comments": "Ünïcode ✓", "birthday": None}
+    )
     assert updated.status_code == 200
-    assert updated.content == (await client.get(patient, headers=user)).content
+    assert updated.content == (await client.get(patient, headers=user.headers)).content
 
     measure = {"category_id": weight.id, "marker": "kg", "value": 120, "timestamp": "2026-11-03T08:00:00"}
     added = await client.post(
         f"{patient}/appointments",
-        headers=user,
+        headers=user.headers,
         json={"date": "2026-11-03T07:59:59.5+01:00", "measures": [measure]},
     )
     assert added.status_code == 201
-    assert added.content == (await client.get(added.headers["location"], headers=user)).content
-    moved = await client.patch(added.headers["location"], headers=user, json={"notes": "moved"})
-    assert moved.content == (await client.get(added.headers["location"], headers=user)).content
+    assert added.content == (await client.get(added.headers["location"], headers=user.headers)).content
+    moved = await client.patch(added.headers["location"], headers=user.headers, json={"notes": "moved"})
+    assert moved.content == (await client.get(added.headers["location"], headers=user.headers)).content
     assert moved.json()["measures"][0]["value"] == 120.0

@@ -24,8 +24,9 @@ from backend.config import Settings
 from backend.patients.models import Patient, PatientIdempotencyKey
 from tests.conftest import requires_postgres
 from tests.factories import make_user
-from tests.harness import eventually, live_server, server_env
-from tests.production.helpers import bearer, log_in, request, serving_workers
+from tests.harness import eventually, live_server, server_env, worker_pids
+from tests.helpers import bearer
+from tests.production.helpers import log_in, request
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.live, pytest.mark.usefixtures("db")]
@@ -67,7 +68,7 @@ async def test_kill_9_of_a_worker_loses_no_acknowledged_write_and_the_worker_com
     await make_user("nurse")
     log = tmp_path / "server.log"
     with live_server(server_env(settings), workers=2, log=log) as (url, process):
-        writers = Writers(url, bearer(await log_in(url, "nurse")))
+        writers = Writers(url, bearer((await log_in(url, "nurse"))["access_token"]))
         load = writers.run()
         try:
             outcome = await kill_a_worker_then_stop(writers, process)
@@ -95,15 +96,15 @@ async def kill_a_worker_then_stop(
     writers: Writers, process: subprocess.Popen[bytes]
 ) -> tuple[int, float, set[int], set[int]]:
     await eventually(lambda: len(writers.acked) >= 40)
-    before = set(serving_workers(process.pid))
+    before = set(worker_pids(process.pid))
     os.kill(min(before), signal.SIGKILL)
 
     def replaced() -> bool:
-        now = set(serving_workers(process.pid))
+        now = set(worker_pids(process.pid))
         return len(now) == 2 and min(before) not in now
 
     await eventually(replaced, within=15)
-    after = set(serving_workers(process.pid))
+    after = set(worker_pids(process.pid))
     acked_at_restart = len(writers.acked)
     await eventually(lambda: len(writers.acked) >= acked_at_restart + 40)  # the new worker serves too
 
@@ -145,8 +146,8 @@ async def test_postgres_unreachable_then_back_gives_quick_503s_and_recovers_with
     }
     try:
         with live_server(env, workers=1) as (url, process):
-            workers = serving_workers(process.pid)
-            nurse = bearer(await log_in(url, "nurse"))
+            workers = worker_pids(process.pid)
+            nurse = bearer((await log_in(url, "nurse"))["access_token"])
             assert (await request(url, "GET", PATIENTS, **nurse)).status_code == 200
             await proxy.cut()
             for path in (PATIENTS, "/readyz"):
@@ -162,7 +163,7 @@ async def test_postgres_unreachable_then_back_gives_quick_503s_and_recovers_with
             await eventually(serving, within=15)
             assert (await request(url, "GET", "/readyz")).status_code == 200
             assert process.poll() is None
-            assert serving_workers(process.pid) == workers, "recovered in place, no worker restarted"
+            assert worker_pids(process.pid) == workers, "recovered in place, no worker restarted"
     finally:
         await proxy.cut()
 
@@ -174,7 +175,7 @@ async def test_an_exhausted_pool_gives_quick_503s_and_recovers(settings: Setting
     await make_user("nurse")
     env = {**server_env(settings), "DB_POOL_MIN": "1", "DB_POOL_MAX": "1", "DB_TIMEOUT_SECONDS": "1"}
     with live_server(env, workers=1) as (url, _):
-        nurse = bearer(await log_in(url, "nurse"))
+        nurse = bearer((await log_in(url, "nurse"))["access_token"])
         holder = await asyncpg.connect(settings.database_url)
         try:
             async with holder.transaction():
@@ -206,10 +207,10 @@ async def test_a_worker_that_keeps_dying_stops_the_server_with_exit_code_3(
         for _ in range(MAX_RESTARTS + 1):
 
             def a_new_worker() -> bool:
-                return bool(set(serving_workers(process.pid)) - killed)
+                return bool(set(worker_pids(process.pid)) - killed)
 
             await eventually(a_new_worker, within=15)
-            (pid,) = set(serving_workers(process.pid)) - killed
+            (pid,) = set(worker_pids(process.pid)) - killed
             os.kill(pid, signal.SIGKILL)
             killed.add(pid)
         exit_code = await asyncio.to_thread(process.wait, 30)

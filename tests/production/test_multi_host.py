@@ -19,7 +19,8 @@ from backend.clock import utcnow
 from backend.config import Settings
 from tests.factories import make_token, make_user
 from tests.harness import ROOT, live_server, server_env
-from tests.production.helpers import bearer, log_in, request
+from tests.helpers import bearer
+from tests.production.helpers import log_in, request
 
 pytestmark = [pytest.mark.live, pytest.mark.usefixtures("db")]
 ME = "/api/v1/auth/me"
@@ -38,21 +39,23 @@ async def test_a_login_revoked_or_blocked_on_one_host_is_refused_by_the_other(
     one, other = hosts
     await make_user("root", roles=("admin", "user"))
     nurse = await make_user("nurse")
-    admin = bearer(await log_in(one, "root"))
+    admin = bearer((await log_in(one, "root"))["access_token"])
     blocked = await log_in(other, "nurse")
     logins = (await request(one, "GET", f"/api/v1/users/{nurse.id}/tokens", **admin)).json()["items"]
     [blocked_id] = [login["id"] for login in logins]
     revoked = await log_in(other, "nurse")
-    assert (await request(other, "GET", ME, **bearer(blocked))).status_code == 200
+    assert (await request(other, "GET", ME, **bearer(blocked["access_token"]))).status_code == 200
 
     assert (
         await request(one, "PATCH", f"/api/v1/tokens/{blocked_id}", {"blocked": True}, **admin)
     ).status_code == 200
-    assert (await request(other, "GET", ME, **bearer(blocked))).status_code == 401
-    assert (await request(other, "GET", ME, **bearer(revoked))).status_code == 200
+    assert (await request(other, "GET", ME, **bearer(blocked["access_token"]))).status_code == 401
+    assert (await request(other, "GET", ME, **bearer(revoked["access_token"]))).status_code == 200
 
-    assert (await request(one, "POST", "/api/v1/auth/logout", **bearer(revoked))).status_code == 204
-    assert (await request(other, "GET", ME, **bearer(revoked))).status_code == 401
+    assert (
+        await request(one, "POST", "/api/v1/auth/logout", **bearer(revoked["access_token"]))
+    ).status_code == 204
+    assert (await request(other, "GET", ME, **bearer(revoked["access_token"]))).status_code == 401
     refreshed = await request(
         other, "POST", "/api/v1/auth/refresh", {"refresh_token": revoked["refresh_token"]}
     )
@@ -63,14 +66,18 @@ async def test_a_password_reset_on_one_host_ends_the_logins_on_the_other(hosts: 
     one, other = hosts
     await make_user("root", roles=("admin", "user"))
     nurse = await make_user("nurse")
-    admin = bearer(await log_in(one, "root"))
+    admin = bearer((await log_in(one, "root"))["access_token"])
     session = await log_in(other, "nurse")
-    assert (await request(other, "GET", "/api/v1/patients", **bearer(session))).status_code == 200
+    assert (
+        await request(other, "GET", "/api/v1/patients", **bearer(session["access_token"]))
+    ).status_code == 200
     reset = await request(
         one, "PUT", f"/api/v1/users/{nurse.id}/password", {"password": "a brand new passphrase"}, **admin
     )
     assert reset.status_code == 204
-    assert (await request(other, "GET", "/api/v1/patients", **bearer(session))).status_code == 401
+    assert (
+        await request(other, "GET", "/api/v1/patients", **bearer(session["access_token"]))
+    ).status_code == 401
     refreshed = await request(
         other, "POST", "/api/v1/auth/refresh", {"refresh_token": session["refresh_token"]}
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.security.conftest import Caller
+from tests.helpers import Caller
 
 
 @pytest.mark.parametrize("name", ["access_token", "token", "jwt", "bearer", "Authorization"])
@@ -51,7 +51,7 @@ async def test_api_responses_are_not_cached(client: httpx.AsyncClient, user: Cal
     """ASVS 14.3.2: tokens, patient data and errors carry Cache-Control: no-store."""
     responses = [
         await client.post(
-            "/api/v1/auth/login", json={"username": "plain-user", "password": "wrong password"}
+            "/api/v1/auth/login", json={"username": user.username, "password": "wrong password"}
         ),
         await client.get("/api/v1/patients", headers=user.headers),
         await client.get("/api/v1/auth/me", headers=user.headers),

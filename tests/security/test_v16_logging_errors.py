@@ -9,7 +9,8 @@ import io
 import httpx
 import pytest
 
-from tests.security.conftest import ERROR_BODIES_SCANNED, Caller, raw_http, raw_status
+from tests.helpers import Caller, raw_http, raw_status
+from tests.security.conftest import ERROR_BODIES_SCANNED
 from tests.security.leaks import leaks_in
 
 FORGED = "2026-01-01T00:00:00Z,forged,GET,/api/v1/users,,200"
@@ -55,15 +56,17 @@ async def test_authentication_and_authorization_failures_are_recorded(
 ) -> None:
     """ASVS 16.3.1, 16.3.2: every login (who, and whether it worked) and every refused request (who,
     what, which status) is in the access log."""
-    await client.post("/api/v1/auth/login", json={"username": "Plain-User", "password": "wrong password"})
+    await client.post(
+        "/api/v1/auth/login", json={"username": user.username.upper(), "password": "wrong password"}
+    )
     await client.get("/api/v1/users", headers=user.headers)
     await client.get("/api/v1/patients", headers={"Authorization": "Bearer forged"})
     rows = (await client.get("/api/v1/access-log?per_page=100", headers=admin.headers)).json()["items"]
     logins = [row["event"] for row in rows if row["event"] and row["event"]["action"] == "auth.login"]
-    assert {"action": "auth.login", "username": "plain-user", "succeeded": False} in logins
-    assert {"action": "auth.login", "username": "plain-user", "succeeded": True} in logins
+    assert {"action": "auth.login", "username": user.username, "succeeded": False} in logins
+    assert {"action": "auth.login", "username": user.username, "succeeded": True} in logins
     refused = {(row["path"], row["status"], row["username"]) for row in rows}
-    assert ("/api/v1/users", 403, "plain-user") in refused
+    assert ("/api/v1/users", 403, user.username) in refused
     assert ("/api/v1/patients", 401, None) in refused
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.security.conftest import Caller
+from tests.helpers import Caller
 
 NAMES = [
     "O'Brien",

@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.security.conftest import Caller, raw_http, raw_status
+from tests.helpers import Caller, raw_http, raw_status
 
 JSON = {"content-type": "application/json"}
 MEASURE = '{{"category_id": 1, "marker": "m", "value": {value}, "timestamp": "2024-01-01T00:00:00Z"}}'
@@ -245,38 +245,93 @@ async def test_bad_paging_and_sorting_are_422_on_every_list(
     assert wrong == []
 
 
-@pytest.mark.parametrize("path", ["/api/v1/patients", "/api/v1/users", "/api/v1/roles", "/api/v1/categories"])
-async def test_nul_in_a_search_is_422(client: httpx.AsyncClient, admin: Caller, path: str) -> None:
-    """ASVS 2.2.1: a NUL character in a filter was a 503 on PostgreSQL."""
-    for query in ("q=a%00b", "role=%00", "sort=name%00"):
-        assert (await client.get(f"{path}?{query}", headers=admin.headers)).status_code in {422, 200}
-    assert (await client.get(f"{path}?sort=%00", headers=admin.headers)).status_code == 422
-    if path in {"/api/v1/patients", "/api/v1/users"}:
-        assert (await client.get(f"{path}?q=a%00b", headers=admin.headers)).status_code == 422
+# What each list route filters by (besides paging and sorting): per docs/api.md, a query parameter
+# a route does not take is ignored, and never filters anything.
+SEARCHES = {
+    "/api/v1/patients": ("q",),
+    "/api/v1/users": ("q", "role"),
+    "/api/v1/roles": (),
+    "/api/v1/categories": (),
+}
+NUL = {"q": "a\0b", "role": "\0", "sort": "name\0"}
 
 
 @pytest.mark.parametrize(
-    "query",
-    [
-        "since=9999-12-31T23:59:59-14:00",
-        "until=0001-01-01T00:00:00%2B14:00",
-        "since=99999-01-01",
-        "status=6xx",
-        "status=99999999999999999999",
-        "user_id=99999999999999999999",
-        "method=%00",
-        "path=/a%00b",
-        "username=a%00",
-        "ip=%00",
-    ],
+    ("path", "parameter"),
+    [(path, name) for path, names in SEARCHES.items() for name in (*names, "sort")],
 )
-async def test_bad_access_log_filters_are_422(client: httpx.AsyncClient, admin: Caller, query: str) -> None:
-    """ASVS 2.2.1: the access-log filters, on the list, the export and the stats."""
-    for path in ("/api/v1/access-log", "/api/v1/access-log/export", "/api/v1/access-log/stats"):
+async def test_a_nul_in_a_parameter_the_route_takes_is_422(
+    client: httpx.AsyncClient, admin: Caller, path: str, parameter: str
+) -> None:
+    """ASVS 2.2.1: a NUL character in a filter was a 503 on PostgreSQL."""
+    response = await client.get(path, params={parameter: NUL[parameter]}, headers=admin.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == ["query", parameter]
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [(path, name) for path, names in SEARCHES.items() for name in ("q", "role") if name not in names],
+)
+async def test_a_parameter_the_route_does_not_take_is_ignored_even_with_a_nul(
+    client: httpx.AsyncClient, admin: Caller, path: str, parameter: str
+) -> None:
+    """docs/api.md: unknown query parameters are ignored; the page is the one asked for without it."""
+    await client.post("/api/v1/patients", json={"name": "a", "surname": "b"}, headers=admin.headers)
+    await client.post("/api/v1/categories", json={"name": "weight"}, headers=admin.headers)
+    unfiltered = await client.get(path, headers=admin.headers)
+    assert unfiltered.json()["total"] >= 1
+    response = await client.get(path, params={parameter: NUL[parameter]}, headers=admin.headers)
+    assert response.status_code == 200
+    assert response.json() == unfiltered.json()
+
+
+BAD_FILTERS = [
+    "since=9999-12-31T23:59:59-14:00",
+    "until=0001-01-01T00:00:00%2B14:00",
+    "since=99999-01-01",
+    "status=6xx",
+    "status=99999999999999999999",
+    "user_id=99999999999999999999",
+    "method=%00",
+    "path=/a%00b",
+    "username=a%00",
+    "ip=%00",
+]
+
+
+@pytest.mark.parametrize("query", BAD_FILTERS)
+async def test_bad_access_log_filters_are_422_on_the_list_and_the_export(
+    client: httpx.AsyncClient, admin: Caller, query: str
+) -> None:
+    """ASVS 2.2.1: the access-log filters, on the list and the export (which take them all)."""
+    for path in ("/api/v1/access-log", "/api/v1/access-log/export"):
         response = await client.get(f"{path}?{query}", headers=admin.headers)
-        assert response.status_code in {422, 200}, (path, query, response.status_code)
-        if path != "/api/v1/access-log/stats" or query.startswith(("since", "until")):
-            assert response.status_code == 422, (path, query)
+        assert response.status_code == 422, (path, query, response.status_code)
+
+
+@pytest.mark.parametrize("query", [query for query in BAD_FILTERS if query.startswith(("since", "until"))])
+async def test_a_bad_time_window_is_422_on_the_stats(
+    client: httpx.AsyncClient, admin: Caller, query: str
+) -> None:
+    """ASVS 2.2.1: the stats take the window (since, until) of the access-log filters."""
+    response = await client.get(f"/api/v1/access-log/stats?{query}", headers=admin.headers)
+    assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize(
+    "query", [query for query in BAD_FILTERS if not query.startswith(("since", "until"))]
+)
+async def test_the_stats_ignore_the_filters_they_do_not_take(
+    client: httpx.AsyncClient, admin: Caller, query: str
+) -> None:
+    """docs/api.md: the other filters are unknown to the stats, so ignored: they count every request,
+    even where the filter, applied, would have matched none (status 6xx, a NUL in a name)."""
+    counted = (await client.get("/api/v1/access-log/stats", headers=admin.headers)).json()["total"]
+    assert counted >= 1  # the admin's login at least
+    response = await client.get(f"/api/v1/access-log/stats?{query}", headers=admin.headers)
+    assert response.status_code == 200
+    assert response.json()["total"] >= counted
 
 
 async def test_a_non_utf8_user_agent_is_served_and_logged(client: httpx.AsyncClient, admin: Caller) -> None:

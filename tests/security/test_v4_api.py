@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from backend.config import Settings
-from tests.security.conftest import Caller, raw_http, raw_status, serving
+from tests.helpers import Caller, raw_http, raw_status
+from tests.security.conftest import serving
 
 PROBLEM = "application/problem+json"
 SPOOFING_HEADERS = {

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from backend.config import Settings
-from tests.auth.helpers import bearer
 from tests.factories import make_user
-from tests.security.conftest import Caller, serving
+from tests.helpers import Caller, bearer
+from tests.security.conftest import serving
 
 LOGIN = "/api/v1/auth/login"
 VOLATILE_HEADERS = {"x-request-id", "date", "content-length"}

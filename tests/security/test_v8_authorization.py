@@ -12,9 +12,8 @@ import pytest
 from sanic import Sanic
 
 from backend.auth.models import Token
-from tests.auth.helpers import bearer, login
 from tests.factories import make_user
-from tests.security.conftest import Caller, caller
+from tests.helpers import Caller, bearer, caller, login
 
 Access = Literal["public", "refresh", "authenticated", "user", "admin"]
 

@@ -20,8 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.config import Settings
-from tests.auth.helpers import bearer
-from tests.security.conftest import Caller
+from tests.helpers import Caller, bearer
 
 ME = "/api/v1/auth/me"
 

@@ -13,17 +13,11 @@ from backend.auth.models import Token
 from backend.errors import Conflict
 from backend.users import service
 from backend.users.models import Role, User
-from tests.auth.helpers import bearer, login
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import Caller, bearer, login
 
 USERS = "/api/v1/users"
 NEW_PASSWORD = "temporary passphrase 1"
-
-
-@pytest.fixture
-async def admin(client: httpx.AsyncClient) -> dict[str, str]:
-    await make_user("root", roles=("admin", "user"))
-    return bearer((await login(client, "root"))["access_token"])
 
 
 async def test_a_plain_user_cannot_use_any_admin_route(client: httpx.AsyncClient) -> None:
@@ -41,9 +35,9 @@ async def test_a_plain_user_cannot_use_any_admin_route(client: httpx.AsyncClient
         assert response.status_code == 403, (method, path, response.status_code)
 
 
-async def test_create_then_read_a_user(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_create_then_read_a_user(client: httpx.AsyncClient, admin: Caller) -> None:
     response = await client.post(
-        USERS, headers=admin, json={"username": "Alice", "password": NEW_PASSWORD, "roles": ["user"]}
+        USERS, headers=admin.headers, json={"username": "Alice", "password": NEW_PASSWORD, "roles": ["user"]}
     )
     assert response.status_code == 201
     created = response.json()
@@ -62,17 +56,19 @@ async def test_create_then_read_a_user(client: httpx.AsyncClient, admin: dict[st
         "last_login_at",
     }
     assert created["created_at"].endswith("Z")
-    assert (await client.get(response.headers["location"], headers=admin)).json() == created
+    assert (await client.get(response.headers["location"], headers=admin.headers)).json() == created
     first_login = await login(client, "alice", NEW_PASSWORD)
     assert first_login["password_change_required"] is True
 
 
 @pytest.mark.parametrize("username", ["ALICE", "alice", "Alice"])
 async def test_usernames_are_unique_whatever_their_case(
-    client: httpx.AsyncClient, admin: dict[str, str], username: str
+    client: httpx.AsyncClient, admin: Caller, username: str
 ) -> None:
     await make_user("Alice")
-    response = await client.post(USERS, headers=admin, json={"username": username, "password": NEW_PASSWORD})
+    response = await client.post(
+        USERS, headers=admin.headers, json={"username": username, "password": NEW_PASSWORD}
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "username_taken"
 
@@ -91,29 +87,29 @@ async def test_usernames_are_unique_whatever_their_case(
     ],
 )
 async def test_invalid_users_are_422_naming_the_field(
-    client: httpx.AsyncClient, admin: dict[str, str], payload: dict[str, object], field: str
+    client: httpx.AsyncClient, admin: Caller, payload: dict[str, object], field: str
 ) -> None:
-    response = await client.post(USERS, headers=admin, json=payload)
+    response = await client.post(USERS, headers=admin.headers, json=payload)
     assert response.status_code == 422
     assert field in {error["loc"][-1] for error in response.json()["errors"]}
     assert not await User.filter(username_key="carol").exists()
 
 
-async def test_list_search_filter_sort_and_page(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_list_search_filter_sort_and_page(client: httpx.AsyncClient, admin: Caller) -> None:
     for name in ("anna", "bert", "Berta", "carl"):
         await make_user(name)
     await make_user("dora", is_active=False)
-    page = (await client.get(f"{USERS}?q=BER&sort=-username", headers=admin)).json()
+    page = (await client.get(f"{USERS}?q=BER&sort=-username", headers=admin.headers)).json()
     assert [u["username"] for u in page["items"]] == ["Berta", "bert"]
     assert page["total"] == 2
-    inactive = (await client.get(f"{USERS}?is_active=false", headers=admin)).json()
+    inactive = (await client.get(f"{USERS}?is_active=false", headers=admin.headers)).json()
     assert [u["username"] for u in inactive["items"]] == ["dora"]
-    admins = (await client.get(f"{USERS}?role=admin", headers=admin)).json()
+    admins = (await client.get(f"{USERS}?role=admin", headers=admin.headers)).json()
     assert [u["username"] for u in admins["items"]] == ["root"]
-    paged = (await client.get(f"{USERS}?per_page=2&page=2&sort=username", headers=admin)).json()
+    paged = (await client.get(f"{USERS}?per_page=2&page=2&sort=username", headers=admin.headers)).json()
     assert [u["username"] for u in paged["items"]] == ["Berta", "carl"]
     assert (paged["total"], paged["page"], paged["per_page"]) == (6, 2, 2)
-    beyond = (await client.get(f"{USERS}?page=99", headers=admin)).json()
+    beyond = (await client.get(f"{USERS}?page=99", headers=admin.headers)).json()
     assert beyond["items"] == []
     assert beyond["total"] == 6
 
@@ -130,51 +126,45 @@ async def test_list_search_filter_sort_and_page(client: httpx.AsyncClient, admin
         "is_active=maybe",
     ],
 )
-async def test_list_parameters_are_validated(
-    client: httpx.AsyncClient, admin: dict[str, str], query: str
-) -> None:
-    response = await client.get(f"{USERS}?{query}", headers=admin)
+async def test_list_parameters_are_validated(client: httpx.AsyncClient, admin: Caller, query: str) -> None:
+    response = await client.get(f"{USERS}?{query}", headers=admin.headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"][0] == "query"
 
 
-async def test_unknown_query_parameters_filter_nothing(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_unknown_query_parameters_filter_nothing(client: httpx.AsyncClient, admin: Caller) -> None:
     await make_user("anna")
-    page = (await client.get(f"{USERS}?password_hash=x&username=nobody", headers=admin)).json()
+    page = (await client.get(f"{USERS}?password_hash=x&username=nobody", headers=admin.headers)).json()
     assert page["total"] == 2
 
 
-async def test_patch_changes_only_what_it_names(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+async def test_patch_changes_only_what_it_names(client: httpx.AsyncClient, admin: Caller) -> None:
     user = await make_user("anna", roles=("user",))
-    response = await client.patch(f"{USERS}/{user.id}", headers=admin, json={"roles": ["admin", "user"]})
+    response = await client.patch(
+        f"{USERS}/{user.id}", headers=admin.headers, json={"roles": ["admin", "user"]}
+    )
     assert response.status_code == 200
     assert response.json()["roles"] == ["admin", "user"]
     assert response.json()["username"] == "anna"
-    renamed = await client.patch(f"{USERS}/{user.id}", headers=admin, json={"username": "Anna.B"})
+    renamed = await client.patch(f"{USERS}/{user.id}", headers=admin.headers, json={"username": "Anna.B"})
     assert renamed.json()["username"] == "Anna.B"
     assert (await login(client, "anna.b"))["access_token"]
     assert (
-        await client.patch(f"{USERS}/{user.id}", headers=admin, json={"password_hash": "x"})
+        await client.patch(f"{USERS}/{user.id}", headers=admin.headers, json={"password_hash": "x"})
     ).status_code == 422
 
 
-async def test_renaming_onto_a_taken_username_is_409(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_renaming_onto_a_taken_username_is_409(client: httpx.AsyncClient, admin: Caller) -> None:
     await make_user("anna")
     bert = await make_user("bert")
-    response = await client.patch(f"{USERS}/{bert.id}", headers=admin, json={"username": "ANNA"})
+    response = await client.patch(f"{USERS}/{bert.id}", headers=admin.headers, json={"username": "ANNA"})
     assert response.status_code == 409
 
 
-async def test_deactivating_a_user_ends_their_logins(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_deactivating_a_user_ends_their_logins(client: httpx.AsyncClient, admin: Caller) -> None:
     user = await make_user("anna")
     headers = bearer((await login(client, "anna"))["access_token"])
-    response = await client.patch(f"{USERS}/{user.id}", headers=admin, json={"is_active": False})
+    response = await client.patch(f"{USERS}/{user.id}", headers=admin.headers, json={"is_active": False})
     assert response.json()["is_active"] is False
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
     assert (await Token.get(user_id=user.id)).revoked_reason == "user_deactivated"
@@ -183,14 +173,12 @@ async def test_deactivating_a_user_ends_their_logins(
     ).status_code == 401
 
 
-async def test_nobody_deletes_or_deactivates_themselves(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_nobody_deletes_or_deactivates_themselves(client: httpx.AsyncClient, admin: Caller) -> None:
     await make_user("other-admin", roles=("admin",))
     me = await User.get(username_key="root")
     for response in (
-        await client.delete(f"{USERS}/{me.id}", headers=admin),
-        await client.patch(f"{USERS}/{me.id}", headers=admin, json={"is_active": False}),
+        await client.delete(f"{USERS}/{me.id}", headers=admin.headers),
+        await client.patch(f"{USERS}/{me.id}", headers=admin.headers, json={"is_active": False}),
     ):
         assert response.status_code == 409
         assert "yourself" in response.json()["detail"]
@@ -198,16 +186,16 @@ async def test_nobody_deletes_or_deactivates_themselves(
 
 
 async def test_the_last_active_admin_cannot_drop_their_own_admin_role(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     root = await User.get(username_key="root")
-    refused = await client.patch(f"{USERS}/{root.id}", headers=admin, json={"roles": ["user"]})
+    refused = await client.patch(f"{USERS}/{root.id}", headers=admin.headers, json={"roles": ["user"]})
     assert refused.status_code == 409
     assert refused.json()["code"] == "last_admin"
     await make_user("deputy", roles=("admin",))
-    allowed = await client.patch(f"{USERS}/{root.id}", headers=admin, json={"roles": ["user"]})
+    allowed = await client.patch(f"{USERS}/{root.id}", headers=admin.headers, json={"roles": ["user"]})
     assert allowed.status_code == 200
-    assert (await client.get(USERS, headers=admin)).status_code == 403
+    assert (await client.get(USERS, headers=admin.headers)).status_code == 403
 
 
 @pytest.mark.usefixtures("db")
@@ -245,68 +233,72 @@ async def test_two_admins_cannot_remove_each_other_at_once(client: httpx.AsyncCl
     assert await User.filter(is_active=True, roles__name="admin").count() == 1
 
 
-async def test_delete_removes_the_user_and_their_logins(
-    client: httpx.AsyncClient, admin: dict[str, str]
-) -> None:
+async def test_delete_removes_the_user_and_their_logins(client: httpx.AsyncClient, admin: Caller) -> None:
     user = await make_user("anna")
     await login(client, "anna")
-    assert (await client.delete(f"{USERS}/{user.id}", headers=admin)).status_code == 204
+    assert (await client.delete(f"{USERS}/{user.id}", headers=admin.headers)).status_code == 204
     assert not await User.exists(id=user.id)
     assert not await Token.exists(user_id=user.id)
-    assert (await client.delete(f"{USERS}/{user.id}", headers=admin)).status_code == 404
-    assert (await client.get(f"{USERS}/{user.id}", headers=admin)).status_code == 404
+    assert (await client.delete(f"{USERS}/{user.id}", headers=admin.headers)).status_code == 404
+    assert (await client.get(f"{USERS}/{user.id}", headers=admin.headers)).status_code == 404
 
 
 async def test_an_admin_password_reset_forces_a_change_and_ends_logins(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     user = await make_user("anna")
     old = bearer((await login(client, "anna"))["access_token"])
-    reset = await client.put(f"{USERS}/{user.id}/password", headers=admin, json={"password": NEW_PASSWORD})
+    reset = await client.put(
+        f"{USERS}/{user.id}/password", headers=admin.headers, json={"password": NEW_PASSWORD}
+    )
     assert reset.status_code == 204
     assert (await client.get("/api/v1/auth/me", headers=old)).status_code == 401
     fresh = await login(client, "anna", NEW_PASSWORD)
     assert fresh["password_change_required"] is True
-    weak = await client.put(f"{USERS}/{user.id}/password", headers=admin, json={"password": "password"})
+    weak = await client.put(
+        f"{USERS}/{user.id}/password", headers=admin.headers, json={"password": "password"}
+    )
     assert weak.status_code == 422
 
 
 async def test_an_admin_sees_blocks_and_revokes_a_users_logins(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     user = await make_user("anna")
     tokens = await login(client, "anna")
     headers = bearer(tokens["access_token"])
-    listed = (await client.get(f"{USERS}/{user.id}/tokens", headers=admin)).json()
+    listed = (await client.get(f"{USERS}/{user.id}/tokens", headers=admin.headers)).json()
     assert listed["total"] == 1
     token_id = listed["items"][0]["id"]
-    blocked = await client.patch(f"/api/v1/tokens/{token_id}", headers=admin, json={"blocked": True})
+    blocked = await client.patch(f"/api/v1/tokens/{token_id}", headers=admin.headers, json={"blocked": True})
     assert blocked.status_code == 200
     assert blocked.json()["state"] == "blocked"
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
     assert (
         await client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     ).status_code == 401
-    await client.patch(f"/api/v1/tokens/{token_id}", headers=admin, json={"blocked": False})
+    await client.patch(f"/api/v1/tokens/{token_id}", headers=admin.headers, json={"blocked": False})
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 200
-    assert (await client.delete(f"{USERS}/{user.id}/tokens", headers=admin)).status_code == 204
+    assert (await client.delete(f"{USERS}/{user.id}/tokens", headers=admin.headers)).status_code == 204
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
     assert (await Token.get(id=token_id)).revoked_reason == "admin"
     assert (
         await client.patch(
-            "/api/v1/tokens/00000000-0000-0000-0000-000000000000", headers=admin, json={"blocked": True}
+            "/api/v1/tokens/00000000-0000-0000-0000-000000000000",
+            headers=admin.headers,
+            json={"blocked": True},
         )
     ).status_code == 404
 
 
-async def test_roles_list_create_edit_and_delete(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
-    listed = (await client.get("/api/v1/roles", headers=admin)).json()
+async def test_roles_list_create_edit_and_delete(client: httpx.AsyncClient, admin: Caller) -> None:
+    listed = (await client.get("/api/v1/roles", headers=admin.headers)).json()
     assert {(r["name"], r["built_in"], r["user_count"]) for r in listed["items"]} == {
         ("admin", True, 1),
         ("user", True, 1),
     }
     created = await client.post(
-        "/api/v1/roles", headers=admin, json={"name": "nurse", "description": "Ward staff"}
+        "/api/v1/roles", headers=admin.headers, json={"name": "nurse", "description": "Ward staff"}
     )
     assert created.status_code == 201
     assert created.headers["location"] == "/api/v1/roles/nurse"
@@ -316,32 +308,36 @@ async def test_roles_list_create_edit_and_delete(client: httpx.AsyncClient, admi
         "user_count": 0,
         "built_in": False,
     }
-    assert (await client.post("/api/v1/roles", headers=admin, json={"name": "nurse"})).status_code == 409
-    assert (await client.post("/api/v1/roles", headers=admin, json={"name": "Bad Name"})).status_code == 422
-    edited = await client.patch("/api/v1/roles/nurse", headers=admin, json={"description": "Nurses"})
+    assert (
+        await client.post("/api/v1/roles", headers=admin.headers, json={"name": "nurse"})
+    ).status_code == 409
+    assert (
+        await client.post("/api/v1/roles", headers=admin.headers, json={"name": "Bad Name"})
+    ).status_code == 422
+    edited = await client.patch("/api/v1/roles/nurse", headers=admin.headers, json={"description": "Nurses"})
     assert edited.json()["description"] == "Nurses"
     await make_user("nina", roles=("nurse",))
-    assert (await client.delete("/api/v1/roles/nurse", headers=admin)).status_code == 204
-    nina = (await client.get(f"{USERS}?q=nina", headers=admin)).json()["items"][0]
+    assert (await client.delete("/api/v1/roles/nurse", headers=admin.headers)).status_code == 204
+    nina = (await client.get(f"{USERS}?q=nina", headers=admin.headers)).json()["items"][0]
     assert nina["roles"] == []
     for name in ("admin", "user"):
-        refused = await client.delete(f"/api/v1/roles/{name}", headers=admin)
+        refused = await client.delete(f"/api/v1/roles/{name}", headers=admin.headers)
         assert refused.status_code == 409
         assert refused.json()["code"] == "built_in_role"
-    assert (await client.delete("/api/v1/roles/ghost", headers=admin)).status_code == 404
+    assert (await client.delete("/api/v1/roles/ghost", headers=admin.headers)).status_code == 404
 
 
 async def test_a_role_named_beyond_ascii_is_reachable_at_its_percent_encoded_url(
-    client: httpx.AsyncClient, admin: dict[str, str]
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     """The API creates ASCII names only (docs/api.md), but a role that the database holds under
     another name (made by hand, or by an older version) is within reach: the path is UTF-8."""
     for name in ("ärztin", "ä" * 64):
         await Role.create(name=name)
         path = f"/api/v1/roles/{quote(name, safe='')}"
-        edited = await client.patch(path, headers=admin, json={"description": "Ärztinnen"})
+        edited = await client.patch(path, headers=admin.headers, json={"description": "Ärztinnen"})
         assert edited.status_code == 200
         assert edited.json()["name"] == name
         assert edited.json()["description"] == "Ärztinnen"
-        assert (await client.delete(path, headers=admin)).status_code == 204
+        assert (await client.delete(path, headers=admin.headers)).status_code == 204
         assert not await Role.filter(name=name).exists()
