@@ -33,7 +33,32 @@ APP_TABLES = (
     '"user"', "role", "flask_import_row",
 )  # fmt: skip
 
-requires_postgres = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+requires_postgres = pytest.mark.postgres
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On SQLite, skip what needs PostgreSQL. On PostgreSQL, run only what touches the database (the
+    `settings` fixtures, or marked `postgres`), and not what is marked `sqlite_only`: the rest runs
+    the same in the SQLite pass."""
+    if not TEST_DATABASE_URL:
+        needs_postgres = pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)")
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(needs_postgres)
+        return
+    same_on_both = [
+        item
+        for item in items
+        if item.get_closest_marker("sqlite_only")
+        or (
+            "migrated_database" not in getattr(item, "fixturenames", ())
+            and not item.get_closest_marker("postgres")
+        )
+    ]
+    if same_on_both:
+        config.hook.pytest_deselected(items=same_on_both)
+        dropped = set(same_on_both)
+        items[:] = [item for item in items if item not in dropped]
 
 
 def base_settings(tmp_path: Path, **overrides: object) -> Settings:

@@ -93,6 +93,7 @@ def test_seed_demo_if_empty_seeds_an_empty_database_once(settings: Settings) -> 
 
 
 @pytest.mark.live
+@pytest.mark.sqlite_only
 def test_make_run_starts_a_seeded_server_with_a_first_admin_and_again_without_changes(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -37,6 +37,7 @@ def make_run_python(venv: Path) -> Path:
 
 @pytest.mark.live
 @pytest.mark.usefixtures("db")
+@pytest.mark.sqlite_only
 async def test_the_example_client_logs_in_works_and_logs_out(settings: Settings, tmp_path: Path) -> None:
     """As the README's quick start runs it, with the interpreter `make run` set up."""
     python = await asyncio.to_thread(make_run_python, tmp_path / "venv")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_DATABASE_URL, _admin_sql, with_database
+from tests.conftest import TEST_DATABASE_URL, _admin_sql, requires_postgres, with_database
 from tests.flask_import.template_db import TemplateData, write_postgres, write_sqlite
 
 MakeSource = Callable[[TemplateData], Awaitable[str]]
@@ -15,10 +15,7 @@ MakeSource = Callable[[TemplateData], Awaitable[str]]
 @pytest.fixture(
     params=[
         "sqlite",
-        pytest.param(
-            "postgres",
-            marks=pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)"),
-        ),
+        pytest.param("postgres", marks=requires_postgres),
     ]
 )
 async def make_source(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[MakeSource]:

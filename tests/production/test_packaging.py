@@ -87,6 +87,7 @@ def test_compose_runs_two_replicas_on_a_healthy_postgres() -> None:
 
 
 @pytest.mark.live
+@pytest.mark.sqlite_only
 def test_the_image_install_and_start_commands_work_from_a_clean_virtualenv(
     settings: Settings, tmp_path: Path
 ) -> None:
