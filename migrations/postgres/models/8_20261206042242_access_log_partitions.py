@@ -62,25 +62,26 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     CONSTRAINT "uid_access_log__grain_1a83ce" UNIQUE ("grain", "dimension", "bucket", "key")
 );
 COMMENT ON TABLE "access_log_rollup" IS 'The access log counted per time bucket, for the statistics: rows in a minute, hour or day';
-LOCK TABLE access_log IN ACCESS EXCLUSIVE MODE;
-CREATE TEMPORARY TABLE access_log_conversion AS
-    SELECT pg_get_indexdef(i.indexrelid) AS indexdef, obj_description('access_log'::regclass, 'pg_class') AS comment
-    FROM pg_index AS i WHERE i.indrelid = 'access_log'::regclass AND NOT i.indisprimary;
-ALTER SEQUENCE access_log_id_seq OWNED BY NONE;
-ALTER TABLE access_log RENAME TO access_log_unpartitioned;
-DO $pkey$
-BEGIN
-    EXECUTE format('ALTER TABLE access_log_unpartitioned RENAME CONSTRAINT %I TO access_log_unpartitioned_pkey',
-                   (SELECT conname FROM pg_constraint WHERE conrelid = 'access_log_unpartitioned'::regclass AND contype = 'p'));
-END
-$pkey$;
-CREATE TABLE access_log (LIKE access_log_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)
-    PARTITION BY RANGE ("timestamp");
-ALTER TABLE access_log ADD CONSTRAINT access_log_pkey PRIMARY KEY ("id", "timestamp");
-DO $partitions$
+DO $convert$
 DECLARE
     month timestamp;
+    statement text;
 BEGIN
+    -- A log converted beforehand (docs/production.md, "Partitions": online) is left as it is.
+    IF (SELECT relkind FROM pg_class WHERE oid = 'access_log'::regclass) = 'p' THEN
+        RETURN;
+    END IF;
+    LOCK TABLE access_log IN ACCESS EXCLUSIVE MODE;
+    CREATE TEMPORARY TABLE access_log_conversion AS
+        SELECT pg_get_indexdef(i.indexrelid) AS indexdef, obj_description('access_log'::regclass, 'pg_class') AS comment
+        FROM pg_index AS i WHERE i.indrelid = 'access_log'::regclass AND NOT i.indisprimary;
+    ALTER SEQUENCE access_log_id_seq OWNED BY NONE;
+    ALTER TABLE access_log RENAME TO access_log_unpartitioned;
+    EXECUTE format('ALTER TABLE access_log_unpartitioned RENAME CONSTRAINT %I TO access_log_unpartitioned_pkey',
+                   (SELECT conname FROM pg_constraint WHERE conrelid = 'access_log_unpartitioned'::regclass AND contype = 'p'));
+    CREATE TABLE access_log (LIKE access_log_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)
+        PARTITION BY RANGE ("timestamp");
+    ALTER TABLE access_log ADD CONSTRAINT access_log_pkey PRIMARY KEY ("id", "timestamp");
     FOR month IN
         SELECT DISTINCT date_trunc('month', "timestamp" AT TIME ZONE 'UTC') FROM access_log_unpartitioned
         UNION
@@ -92,23 +93,19 @@ BEGIN
                        'access_log_y' || to_char(month, 'YYYY') || 'm' || to_char(month, 'MM'),
                        month AT TIME ZONE 'UTC', (month + interval '1 month') AT TIME ZONE 'UTC');
     END LOOP;
-END
-$partitions$;
-CREATE TABLE access_log_default PARTITION OF access_log DEFAULT;
-INSERT INTO access_log SELECT * FROM access_log_unpartitioned;
-DROP TABLE access_log_unpartitioned;
-ALTER SEQUENCE access_log_id_seq OWNED BY access_log.id;
-DO $indexes$
-DECLARE
-    statement text;
-BEGIN
+    CREATE TABLE access_log_default PARTITION OF access_log DEFAULT;
+    INSERT INTO access_log SELECT * FROM access_log_unpartitioned;
+    DROP TABLE access_log_unpartitioned;
+    ALTER SEQUENCE access_log_id_seq OWNED BY access_log.id;
     FOR statement IN SELECT indexdef FROM access_log_conversion LOOP
         EXECUTE statement;
     END LOOP;
     EXECUTE format('COMMENT ON TABLE access_log IS %L', (SELECT comment FROM access_log_conversion LIMIT 1));
+    DROP TABLE access_log_conversion;
 END
-$indexes$;
-DROP TABLE access_log_conversion;
+$convert$;
+-- No row goes in between the rollup's filling and its trigger.
+LOCK TABLE access_log IN SHARE ROW EXCLUSIVE MODE;
 ANALYZE access_log;
 """ + _rollup_insert("access_log") + """;
 CREATE FUNCTION access_log_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $rollup$
