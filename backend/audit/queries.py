@@ -226,19 +226,21 @@ def segments(since: datetime, until: datetime, grains: Sequence[str]) -> list[Se
     return [*segments(since, start, grains[1:]), (grains[0], start, end), *segments(end, until, grains[1:])]
 
 
-def _rollup_where(dimension: str, parts: Sequence[Segment]) -> tuple[str, list[Any]]:
-    """The rollup's rows of `dimension` in `parts` (each a range of its unique index)."""
+def _rollup(dimension: str, parts: Sequence[Segment]) -> tuple[str, list[Any]]:
+    """A subquery of the rollup's rows of `dimension` in `parts`: one range scan of its unique
+    index each, put together with UNION ALL (an OR of them would read the whole rollup)."""
     dialect = _dialect()
-    conditions: list[str] = []
+    selects: list[str] = []
     params: list[Any] = []
     for grain, start, end in parts:
         grain_mark, dimension_mark, start_mark, end_mark = _placeholders(dialect, len(params) + 4)[-4:]
-        conditions.append(
-            f"(grain = {grain_mark} AND dimension = {dimension_mark} "
-            f"AND bucket >= {start_mark} AND bucket < {end_mark})"
+        selects.append(
+            "SELECT bucket, key, n, max_ms FROM access_log_rollup "  # noqa: S608
+            f"WHERE grain = {grain_mark} AND dimension = {dimension_mark} "
+            f"AND bucket >= {start_mark} AND bucket < {end_mark}"
         )
         params += [grain, dimension, start, end]
-    return " OR ".join(conditions), params
+    return f"({' UNION ALL '.join(selects)}) AS rollup", params
 
 
 def _moment(value: Any) -> datetime:
@@ -277,8 +279,8 @@ async def _series(parts: Sequence[Segment], granularity: Granularity) -> list[tu
     dialect = _dialect()
     found: list[tuple[datetime, str, int]] = []
     if rollups := [part for part in parts if part[0]]:
-        where, params = _rollup_where("class", rollups)
-        sql = f"SELECT bucket, key, n FROM access_log_rollup WHERE {where}"  # noqa: S608
+        source, params = _rollup("class", rollups)
+        sql = f"SELECT bucket, key, n FROM {source}"  # noqa: S608
         for row in await connection.execute_query_dict(sql, params):
             moment = floor_to(_moment(row["bucket"]), BUCKET_SECONDS[granularity])
             found.append((moment, f"{row['key']}xx", int(row["n"])))
@@ -306,20 +308,16 @@ async def _top(parts: Sequence[Segment], dimension: str, column: str, limit: int
         for row in await rows.annotate(n=Count("id")).group_by(column).values(column, "n"):
             counts[str(row[column])] += int(row["n"])
     if rollups := [part for part in parts if part[0]]:
-        where, params = _rollup_where(dimension, rollups)
+        source, params = _rollup(dimension, rollups)
         sql = (
-            f"SELECT key, SUM(n) AS n FROM access_log_rollup WHERE {where} "  # noqa: S608
+            f"SELECT key, SUM(n) AS n FROM {source} "  # noqa: S608
             f"GROUP BY key ORDER BY SUM(n) DESC, key LIMIT {int(limit)}"
         )
         leaders = {row["key"]: int(row["n"]) for row in await connection.execute_query_dict(sql, params)}
         others = sorted(set(counts) - set(leaders))
         for chunk in (others[n : n + IN_LIST] for n in range(0, len(others), IN_LIST)):
-            where, params = _rollup_where(dimension, rollups)
             keys = _placeholders(_dialect(), len(params) + len(chunk))[len(params) :]
-            sql = (
-                f"SELECT key, SUM(n) AS n FROM access_log_rollup WHERE ({where}) "  # noqa: S608
-                f"AND key IN ({', '.join(keys)}) GROUP BY key"
-            )
+            sql = f"SELECT key, SUM(n) AS n FROM {source} WHERE key IN ({', '.join(keys)}) GROUP BY key"  # noqa: S608
             for row in await connection.execute_query_dict(sql, [*params, *chunk]):
                 leaders[row["key"]] = int(row["n"])
         counts.update(leaders)
@@ -348,8 +346,8 @@ async def _latency(parts: Sequence[Segment], total: int) -> Latency:
         row["top"] = max(row["top"], top)
 
     if rollups := [part for part in parts if part[0]]:
-        where, params = _rollup_where("latency", rollups)
-        sql = f"SELECT key, SUM(n) AS n, MAX(max_ms) AS top FROM access_log_rollup WHERE {where} GROUP BY key"  # noqa: S608
+        source, params = _rollup("latency", rollups)
+        sql = f"SELECT key, SUM(n) AS n, MAX(max_ms) AS top FROM {source} GROUP BY key"  # noqa: S608
         for row in await connection.execute_query_dict(sql, params):
             add(int(row["key"]), int(row["n"]), float(row["top"]))
     start, end = _placeholders(_dialect(), 2)
