@@ -272,6 +272,14 @@ USERS_100K = ScenarioSet(
     ),
 )
 
+ACCESS_LOG_PAGES = (
+    page("first_page", "/api/v1/access-log"),
+    page("username", "/api/v1/access-log?username=user42"),
+    page("status_5xx", "/api/v1/access-log?status=5xx"),
+    page("path_prefix", "/api/v1/access-log?path=/api/v1/patients"),
+    page("one_day", "/api/v1/access-log?since=$week_ago&until=$six_days_ago"),
+)
+
 ACCESS_LOG_1M = ScenarioSet(
     name="accesslog1m",
     description=(
@@ -288,11 +296,7 @@ ACCESS_LOG_1M = ScenarioSet(
     finish=fixtures.latency_and_export,
     scenarios=(
         ME,
-        page("first_page", "/api/v1/access-log"),
-        page("username", "/api/v1/access-log?username=user42"),
-        page("status_5xx", "/api/v1/access-log?status=5xx"),
-        page("path_prefix", "/api/v1/access-log?path=/api/v1/patients"),
-        page("one_day", "/api/v1/access-log?since=$week_ago&until=$six_days_ago"),
+        *ACCESS_LOG_PAGES,
         # Too slow for wrk runs of a few seconds (about 25 s a request with 1M rows): the finish
         # step times it with single requests instead.
         Scenario(
@@ -324,12 +328,8 @@ ACCESS_LOG_10M = ScenarioSet(
     finish=fixtures.latency_and_partition_drop,
     scenarios=(
         ME,
-        page("first_page", "/api/v1/access-log"),
-        page("username", "/api/v1/access-log?username=user42"),
-        page("status_5xx", "/api/v1/access-log?status=5xx"),
-        page("path_prefix", "/api/v1/access-log?path=/api/v1/patients"),
+        *ACCESS_LOG_PAGES,
         page("ip", "/api/v1/access-log?ip=10.1.7.8"),
-        page("one_day", "/api/v1/access-log?since=$week_ago&until=$six_days_ago"),
         Scenario(
             "stats_30_days",
             "/api/v1/access-log/stats?bucket=day&since=$month_ago",

@@ -1,4 +1,5 @@
-"""Bulk rows written straight into the SQLite file (sqlite3 executemany, one transaction per table).
+"""Bulk rows written straight into the SQLite file (sqlite3 executemany, one transaction per table),
+or, for the access log on PostgreSQL, by the server itself (`INSERT ... SELECT generate_series`).
 
 Table and column names follow migrations/sqlite/models/. Timestamps are stored the way the ORM
 stores them on SQLite, ISO text in UTC: `2026-11-24 05:00:00.000000+00:00`. Everything random
