@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
     cors_origins: Annotated[list[str], NoDecode] = []
     access_log_retention_days: Annotated[int, Field(ge=0)] = 0
+    access_log_partitions_ahead: Annotated[int, Field(ge=1, le=24)] = 3
     access_log_mode: Literal["durable", "buffered", "off"] = "durable"
     access_log_exclude: Annotated[list[str], NoDecode] = []
     purge_schedule: str = "17 * * * *"

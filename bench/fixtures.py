@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import secrets
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from bench import client, seed
-from bench.server import ServerError, backend
+from bench.server import ROOT, ServerError, backend
 
 if TYPE_CHECKING:
     from bench.scenarios import ScenarioSet
@@ -300,3 +302,87 @@ def patients_and_token(server: Server) -> Mapping[str, str]:
         "access_token": token,
         "patient_id": str(patient["id"]),
     }
+
+
+def seed_postgres_access_log(env: Mapping[str, str]) -> None:
+    seed.seed_postgres_access_log(env)
+
+
+DROP_SECONDS_TARGET = 1.0
+DROP_P99_RATIO_TARGET = 2.0
+READERS = 2  # threads reading while the month is dropped, each one request after another
+
+
+def _read_latencies(server: Server, path: str, headers: Mapping[str, str], seconds: float) -> list[float]:
+    """Milliseconds of each read by READERS threads, each requesting `path` in a loop for `seconds`."""
+    timings: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def read() -> None:
+        with httpx.Client(base_url=server.url, headers=dict(headers), timeout=60.0) as http:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                http.get(path).raise_for_status()
+                with lock:
+                    timings.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=read) for _ in range(READERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings
+
+
+def _p99(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=100)[98]
+
+
+def partition_drop(server: Server, scenario_set: ScenarioSet, seconds: float = 10.0) -> str:
+    """Reads of the log's first page alone, then while the oldest month's partition is dropped
+    (`python -m bench.partition_drop`, the application's own code, started 1 s into the reads)."""
+    headers, path = _bearer(scenario_set), "/api/v1/access-log"
+    alone = _read_latencies(server, path, headers, seconds)
+    result: dict[str, object] = {}
+
+    def drop() -> None:
+        time.sleep(1.0)
+        answer = subprocess.run(
+            [sys.executable, "-m", "bench.partition_drop"],
+            env=dict(server.env),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        result.update(json.loads(answer.stdout))
+
+    dropper = threading.Thread(target=drop)
+    dropper.start()
+    during = _read_latencies(server, path, headers, seconds)
+    dropper.join()
+    took, ratio = float(str(result["seconds"])), _p99(during) / _p99(alone)
+    verdict = {True: "**met**", False: "**not met**"}
+    return "\n".join(
+        [
+            f"Dropping the oldest month (`{result['partition']}`, {int(str(result['rows'])):,} rows) through "
+            f"backend/audit/partitions.py while {READERS} clients read `GET {path}`, one request after "
+            f"another ({seconds:g} s of reads alone, then {seconds:g} s with the drop 1 s in):",
+            "",
+            "| reads | requests | p50 ms | p99 ms |",
+            "|---|---|---|---|",
+            f"| alone | {len(alone)} | {statistics.median(alone):.1f} | {_p99(alone):.1f} |",
+            f"| during the drop | {len(during)} | {statistics.median(during):.1f} | {_p99(during):.1f} |",
+            "",
+            f"- Target: dropping a month under {DROP_SECONDS_TARGET:g} s: {took:.3f} s, "
+            f"{verdict[took < DROP_SECONDS_TARGET]}.",
+            f"- Target: reads' p99 during the drop at most {DROP_P99_RATIO_TARGET:g}x alone: {ratio:.2f}x, "
+            f"{verdict[ratio <= DROP_P99_RATIO_TARGET]}.",
+        ]
+    )
+
+
+def latency_and_partition_drop(server: Server, scenario_set: ScenarioSet) -> str:
+    return sequential_latency(server, scenario_set) + "\n\n" + partition_drop(server, scenario_set)

@@ -1,4 +1,5 @@
-"""Bulk rows written straight into the SQLite file (sqlite3 executemany, one transaction per table).
+"""Bulk rows written straight into the SQLite file (sqlite3 executemany, one transaction per table),
+or, for the access log on PostgreSQL, by the server itself (`INSERT ... SELECT generate_series`).
 
 Table and column names follow migrations/sqlite/models/. Timestamps are stored the way the ORM
 stores them on SQLite, ISO text in UTC: `2026-11-24 05:00:00.000000+00:00`. Everything random
@@ -7,6 +8,8 @@ comes from a fixed seed, so two runs seed the same rows (apart from "now").
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
 import sqlite3
 import uuid
@@ -14,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import asyncpg
 
 USERS = 100_000
 ACCESS_LOG_ROWS = 1_000_000
@@ -181,3 +186,76 @@ def user_id(env: Mapping[str, str], username_key: str) -> int:
     if row is None:
         raise LookupError(f"no user {username_key!r}")
     return int(row[0])
+
+
+ACCESS_LOG_10M_ROWS = 10_000_000
+ACCESS_LOG_10M_DAYS = 395  # about 13 months: whole months to drop, and 30 days to chart
+
+
+def postgres_access_log_rows() -> int:
+    """BENCH_ACCESS_LOG_ROWS (to try the set at 1M first), else 10M."""
+    return int(os.environ.get("BENCH_ACCESS_LOG_ROWS", ACCESS_LOG_10M_ROWS))
+
+
+async def _seed_postgres_access_log(url: str, count: int, now: datetime) -> None:
+    """`count` requests over ACCESS_LOG_10M_DAYS ending `now`, written by the server itself
+    (`INSERT ... SELECT generate_series`), a month at a time, with the indexes built afterwards.
+    The rollup's trigger counts each month's rows as they go in."""
+    start = now - timedelta(days=ACCESS_LOG_10M_DAYS)
+    rng = random.Random(42)  # fixture data, not secrets
+    paths = _paths(rng)
+    connection = await asyncpg.connect(url)
+    try:
+        indexes = await connection.fetch(
+            "SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS sql FROM pg_index AS i "
+            "JOIN pg_class AS c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = 'access_log'::regclass AND NOT i.indisprimary"
+        )
+        for index in indexes:
+            await connection.execute(f'DROP INDEX "{index["name"]}"')
+        months = []
+        month = datetime(start.year, start.month, 1, tzinfo=UTC)
+        while month < now:
+            following = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+            name = f"access_log_y{month.year:04d}m{month.month:02d}"
+            await connection.execute(
+                f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF access_log '
+                f"FOR VALUES FROM ('{month.isoformat()}') TO ('{following.isoformat()}')"
+            )
+            months.append((month, following))
+            month = following
+        for month, following in months:
+            first = max(0, int((month - start) / (now - start) * count))
+            last = min(count, int((following - start) / (now - start) * count))
+            if last > first:
+                # The n-th row at start + n/count of the span; the choices cycle with primes so that
+                # they do not move in step; about 80% of requests have a user (1 of 1000); latencies
+                # exponential around 12 ms, as bench/seed.py's SQLite rows.
+                await connection.execute(
+                    """INSERT INTO access_log (timestamp, request_id, method, path, query, status,
+                           duration_ms, user_id, username, ip, user_agent, event)
+                       SELECT $1::timestamptz + (n::float8 / $2) * ($3::timestamptz - $1::timestamptz),
+                              md5(n::text), ($4::text[])[1 + n % 6], ($5::text[])[1 + (n * 7919) % $6],
+                              '', ($7::int[])[1 + (n * 104729) % 13],
+                              round((-12.0 * ln(1 - (n * 2654435761 % 1000003) / 1000003.0))::numeric, 3),
+                              u, CASE WHEN u IS NULL THEN NULL ELSE 'user' || u END,
+                              '10.' || n % 4 || '.' || n % 251 || '.' || 1 + n % 253,
+                              ($8::text[])[1 + n % 3], NULL
+                       FROM generate_series($9::bigint, $10::bigint - 1) AS n
+                       CROSS JOIN LATERAL (SELECT CASE WHEN n % 5 = 0 THEN NULL ELSE 1 + (n * 31) % 1000 END
+                                           AS u) AS chosen""",
+                    start, count, now, list(METHODS), paths, len(paths), list(STATUSES), list(USER_AGENTS),
+                    first, last,
+                )  # fmt: skip
+        for index in indexes:  # on every partition (pg_get_indexdef says ON ONLY of a partitioned index)
+            await connection.execute(index["sql"].replace(" ON ONLY ", " ON ", 1))
+        await connection.execute("VACUUM ANALYZE access_log")
+        await connection.execute("VACUUM ANALYZE access_log_rollup")
+    finally:
+        await connection.close()
+
+
+def seed_postgres_access_log(env: Mapping[str, str]) -> int:
+    count = postgres_access_log_rows()
+    asyncio.run(_seed_postgres_access_log(env["DATABASE_URL"], count, datetime.now(UTC)))
+    return count

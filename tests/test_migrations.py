@@ -132,8 +132,10 @@ POSTGRES_ONLY_INDEXES = frozenset({"idx_access_log_path_prefix"})
 async def postgres_schema(url: str) -> Schema:
     connection = await asyncpg.connect(url)
     try:
+        # The access log's partitions are that one table's storage (migration `access_log_partitions`).
         rows = await connection.fetch(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name::text NOT IN (SELECT relname FROM pg_class WHERE relispartition)"
         )
         columns: dict[str, set[str]] = {}
         for row in rows:
@@ -142,7 +144,7 @@ async def postgres_schema(url: str) -> Schema:
             """SELECT t.relname AS table_name, ix.indisunique AS is_unique,
                       array_agg(a.attname ORDER BY k.ord) AS cols
                FROM pg_index ix
-               JOIN pg_class t ON t.oid = ix.indrelid
+               JOIN pg_class t ON t.oid = ix.indrelid AND NOT t.relispartition
                JOIN pg_class i ON i.oid = ix.indexrelid AND i.relname <> ALL($1::text[])
                JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
                CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
@@ -183,6 +185,51 @@ async def test_postgres_upgrades_an_empty_database_to_the_same_schema_as_sqlite(
         assert result.returncode == 0, result.stderr
         assert run_backend("migrate", DATABASE_URL=f"sqlite://{tmp_path / 'x.db'}").returncode == 0
         assert await postgres_schema(url) == sqlite_schema(tmp_path / "x.db")
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@requires_postgres
+async def test_postgres_converts_an_unpartitioned_access_log_and_keeps_its_rows(tmp_path: Path) -> None:
+    """The upgrade of a database from before the partitions (docs/production.md, "Partitions")."""
+    name = f"srt_migrate_{uuid.uuid4().hex[:10]}"
+    before = tmp_path / "before"
+    shutil.copytree(MIGRATIONS_ROOT / "postgres", before / "postgres")
+    (converting,) = (before / "postgres" / "models").glob("*_access_log_partitions.py")
+    converting.unlink()
+    admin = await asyncpg.connect(TEST_DATABASE_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = with_database(TEST_DATABASE_URL, name)
+        result = run_backend("migrate", DATABASE_URL=url, MIGRATIONS_DIR=str(before))
+        assert result.returncode == 0, result.stderr
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(
+                "INSERT INTO access_log (timestamp, request_id, method, path, query, status, duration_ms, "
+                "username, ip, user_agent) SELECT now() - n * interval '9 days', 'r' || n, 'GET', '/p', '', "
+                "200 + n % 3 * 100, n, CASE WHEN n % 2 = 0 THEN 'ann' END, '', '' "
+                "FROM generate_series(1, 60) AS n"
+            )
+            rows_before = await connection.fetch("SELECT * FROM access_log ORDER BY id")
+            result = run_backend("migrate", DATABASE_URL=url)
+            assert result.returncode == 0, result.stderr
+            assert (
+                await connection.fetchval("SELECT relkind FROM pg_class WHERE relname = 'access_log'") == b"p"
+            )
+            assert await connection.fetch("SELECT * FROM access_log ORDER BY id") == rows_before
+            assert await connection.fetchval("SELECT count(*) FROM access_log_default") == 0  # months made
+            assert await connection.fetchval(
+                "SELECT sum(n) FROM access_log_rollup WHERE grain = 'd' AND dimension = 'class'"
+            ) == len(rows_before)
+            new_id = await connection.fetchval(
+                "INSERT INTO access_log (timestamp, request_id, method, path, query, status, duration_ms, "
+                "ip, user_agent) VALUES (now(), 'new', 'GET', '/', '', 200, 1, '', '') RETURNING id"
+            )
+            assert new_id == rows_before[-1]["id"] + 1  # the same sequence
+        finally:
+            await connection.close()
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

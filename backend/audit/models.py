@@ -42,3 +42,23 @@ class AccessLog(Model):
             ("action", "timestamp"),
             ("target_type", "target_id", "timestamp"),  # a target's history, newest first
         )
+
+
+class AccessLogRollup(Model):
+    """The access log counted per time bucket, for the statistics: rows in a minute, hour or day
+    (`grain` m, h, d) by one `dimension` (`class`: the status class, `latency`: the latency
+    histogram's bucket, `user`, `path`) and its `key`. Written by a trigger on `access_log` in the
+    same transaction as the rows (see the migration `access_log_partitions`); read by
+    backend/audit/queries.py. Minutes hold only `class`."""
+
+    id = fields.BigIntField(primary_key=True)
+    grain = fields.CharField(max_length=1)
+    dimension = fields.CharField(max_length=8)
+    bucket = fields.DatetimeField()
+    key = fields.CharField(max_length=2048)
+    n = fields.BigIntField()
+    max_ms = fields.FloatField()
+
+    class Meta:
+        table = "access_log_rollup"
+        unique_together = (("grain", "dimension", "bucket", "key"),)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -165,15 +166,25 @@ def _bucket_sql(dialect: str, granularity: Granularity) -> str:
     return f"strftime('{formats[granularity]}', \"timestamp\")"
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def floor_to(moment: datetime, seconds: int) -> datetime:
+    """The start of the `seconds`-long bucket (counted from the epoch, in UTC) holding `moment`."""
+    delta = moment - EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return moment - timedelta(microseconds=micros % (seconds * 1_000_000))
+
+
+def _ceil_to(moment: datetime, seconds: int) -> datetime:
+    start = floor_to(moment, seconds)
+    return start if start == moment else start + timedelta(seconds=seconds)
+
+
 def bucket_starts(since: datetime, until: datetime, granularity: Granularity) -> list[datetime]:
     """Every bucket of the range, so that a chart's time axis has no gaps."""
     step = timedelta(seconds=BUCKET_SECONDS[granularity])
-    start = since.astimezone(UTC)
-    start = start.replace(second=0, microsecond=0)
-    if granularity != "minute":
-        start = start.replace(minute=0)
-    if granularity == "day":
-        start = start.replace(hour=0)
+    start = floor_to(since.astimezone(UTC), BUCKET_SECONDS[granularity])
     starts = []
     while start < until:
         starts.append(start)
@@ -185,54 +196,160 @@ def _placeholders(dialect: str, count: int) -> list[str]:
     return [f"${n}" for n in range(1, count + 1)] if dialect == "postgres" else ["?"] * count
 
 
-async def stats(*, since: datetime, until: datetime, granularity: Granularity, top: int = 10) -> Stats:
-    connection = connections.get("default")
+# The statistics come from the rollup (AccessLogRollup: counts per minute, hour and day, kept by
+# a trigger), so that a month costs about the same whatever the log holds. A range is cut into the
+# largest whole buckets it contains, and the rows themselves only for what is left at either end
+# (less than an hour's rows each), so the answer is exactly what counting the rows would give.
+GRAIN_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
+SERIES_GRAINS: dict[Granularity, tuple[str, ...]] = {
+    "day": ("d", "h", "m"),
+    "hour": ("h", "m"),
+    "minute": ("m",),
+}
+TOTAL_GRAINS = ("d", "h")  # users, paths and latency: minutes hold only the status classes
+IN_LIST = 500  # keys per `IN (...)`: under SQLite's limit of bound parameters
+
+Segment = tuple[str | None, datetime, datetime]
+"""(grain, start, end): rollup buckets of that grain in [start, end), or the rows themselves (None)."""
+
+
+def segments(since: datetime, until: datetime, grains: Sequence[str]) -> list[Segment]:
+    """[since, until) as whole buckets of the coarsest grain possible, finer grains at the ends."""
+    if since >= until:
+        return []
+    if not grains:
+        return [(None, since, until)]
+    step = GRAIN_SECONDS[grains[0]]
+    start, end = _ceil_to(since, step), floor_to(until, step)
+    if start >= end:
+        return segments(since, until, grains[1:])
+    return [*segments(since, start, grains[1:]), (grains[0], start, end), *segments(end, until, grains[1:])]
+
+
+def _rollup(dimension: str, parts: Sequence[Segment]) -> tuple[str, list[Any]]:
+    """A subquery of the rollup's rows of `dimension` in `parts`: one range scan of its unique
+    index each, put together with UNION ALL (an OR of them would read the whole rollup)."""
     dialect = _dialect()
-    start, end = _placeholders(dialect, 2)
-    # Only constants are interpolated (the bucket expression and placeholders); values are parameters.
-    sql = (
-        f"SELECT {_bucket_sql(dialect, granularity)} AS bucket, status / 100 AS class, COUNT(*) AS n "  # noqa: S608
-        f'FROM access_log WHERE "timestamp" >= {start} AND "timestamp" < {end} GROUP BY bucket, class'
-    )
-    rows = await connection.execute_query_dict(sql, [since, until])
+    selects: list[str] = []
+    params: list[Any] = []
+    for grain, start, end in parts:
+        grain_mark, dimension_mark, start_mark, end_mark = _placeholders(dialect, len(params) + 4)[-4:]
+        selects.append(
+            "SELECT bucket, key, n, max_ms FROM access_log_rollup "  # noqa: S608
+            f"WHERE grain = {grain_mark} AND dimension = {dimension_mark} "
+            f"AND bucket >= {start_mark} AND bucket < {end_mark}"
+        )
+        params += [grain, dimension, start, end]
+    return f"({' UNION ALL '.join(selects)}) AS rollup", params
+
+
+def _moment(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+async def stats(
+    *, since: datetime, until: datetime, granularity: Granularity, top: int = 10, rollup: bool = True
+) -> Stats:
+    """The dashboard's figures for [since, until). `rollup=False` counts the rows themselves
+    (the same answer, at a cost that grows with the log: for tests and comparisons)."""
+    series_grains = SERIES_GRAINS[granularity] if rollup else ()
+    total_grains = TOTAL_GRAINS if rollup else ()
     series = {moment: dict.fromkeys(STATUS_CLASSES, 0) for moment in bucket_starts(since, until, granularity)}
-    for row in rows:
-        bucket = row["bucket"]
-        moment = datetime.fromisoformat(bucket) if isinstance(bucket, str) else bucket
-        counts = series.setdefault(moment.replace(tzinfo=UTC), dict.fromkeys(STATUS_CLASSES, 0))
-        counts[f"{int(row['class'])}xx"] = int(row["n"])
-    in_range = AccessLog.filter(timestamp__gte=since, timestamp__lt=until)
-    total = await in_range.count()
+    for moment, status_class, count in await _series(segments(since, until, series_grains), granularity):
+        counts = series.setdefault(moment, dict.fromkeys(STATUS_CLASSES, 0))
+        counts[status_class] += count
+    parts = segments(since, until, total_grains)
+    total = sum(sum(counts.values()) for counts in series.values())
     return Stats(
         since=since,
         until=until,
         bucket=granularity,
         total=total,
         series=[Bucket(start=moment, counts=counts) for moment, counts in sorted(series.items())],
-        top_users=await _top(in_range.filter(username__not_isnull=True), "username", top),
-        top_paths=await _top(in_range, "path", top),
-        latency_ms=await _latency(since, until, total),
+        top_users=await _top(parts, "user", "username", top),
+        top_paths=await _top(parts, "path", "path", top),
+        latency_ms=await _latency(parts, total),
     )
 
 
-async def _top(rows: QuerySet[AccessLog], column: str, limit: int) -> list[Ranked]:
-    counted = rows.annotate(n=Count("id")).group_by(column).order_by("-n", column).limit(limit)
-    ranked = await counted.values(column, "n")
-    return [Ranked(name=str(row[column]), count=int(row["n"])) for row in ranked]
+async def _series(parts: Sequence[Segment], granularity: Granularity) -> list[tuple[datetime, str, int]]:
+    """(bucket start, status class, requests) for the requested buckets, from rollup and rows."""
+    connection = connections.get("default")
+    dialect = _dialect()
+    found: list[tuple[datetime, str, int]] = []
+    if rollups := [part for part in parts if part[0]]:
+        source, params = _rollup("class", rollups)
+        sql = f"SELECT bucket, key, n FROM {source}"  # noqa: S608
+        for row in await connection.execute_query_dict(sql, params):
+            moment = floor_to(_moment(row["bucket"]), BUCKET_SECONDS[granularity])
+            found.append((moment, f"{row['key']}xx", int(row["n"])))
+    start, end = _placeholders(dialect, 2)
+    # Only constants are interpolated (the bucket expression and placeholders); values are parameters.
+    sql = (
+        f"SELECT {_bucket_sql(dialect, granularity)} AS bucket, status / 100 AS class, COUNT(*) AS n "  # noqa: S608
+        f'FROM access_log WHERE "timestamp" >= {start} AND "timestamp" < {end} GROUP BY bucket, class'
+    )
+    for _, since, until in (part for part in parts if not part[0]):
+        for row in await connection.execute_query_dict(sql, [since, until]):
+            found.append((_moment(row["bucket"]), f"{int(row['class'])}xx", int(row["n"])))
+    return found
+
+
+async def _top(parts: Sequence[Segment], dimension: str, column: str, limit: int) -> list[Ranked]:
+    """The `limit` keys with the most requests. Exact: a key outside the rollup's top `limit` and
+    absent from the rows at the ends cannot outrank them, so only those keys are looked up."""
+    connection = connections.get("default")
+    counts: Counter[str] = Counter()
+    for _, since, until in (part for part in parts if not part[0]):
+        rows = AccessLog.filter(timestamp__gte=since, timestamp__lt=until)
+        if column == "username":
+            rows = rows.filter(username__not_isnull=True)
+        for row in await rows.annotate(n=Count("id")).group_by(column).values(column, "n"):
+            counts[str(row[column])] += int(row["n"])
+    if rollups := [part for part in parts if part[0]]:
+        source, params = _rollup(dimension, rollups)
+        sql = (
+            f"SELECT key, SUM(n) AS n FROM {source} "  # noqa: S608
+            f"GROUP BY key ORDER BY SUM(n) DESC, key LIMIT {int(limit)}"
+        )
+        leaders = {row["key"]: int(row["n"]) for row in await connection.execute_query_dict(sql, params)}
+        others = sorted(set(counts) - set(leaders))
+        for chunk in (others[n : n + IN_LIST] for n in range(0, len(others), IN_LIST)):
+            keys = _placeholders(_dialect(), len(params) + len(chunk))[len(params) :]
+            sql = f"SELECT key, SUM(n) AS n FROM {source} WHERE key IN ({', '.join(keys)}) GROUP BY key"  # noqa: S608
+            for row in await connection.execute_query_dict(sql, [*params, *chunk]):
+                leaders[row["key"]] = int(row["n"])
+        counts.update(leaders)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [Ranked(name=name, count=count) for name, count in ranked]
 
 
 # Upper bounds (ms) of the latency histogram: percentiles are read off it in one pass over the
-# range, within a bucket's width, instead of sorting every row once per percentile.
+# range, within a bucket's width, instead of sorting every row once per percentile. The rollup's
+# trigger (migrations, `access_log_partitions`) buckets by the same bounds.
 LATENCY_BOUNDS = (
     0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750,
     1_000, 1_500, 2_000, 3_000, 5_000, 10_000, 30_000, 60_000,
 )  # fmt: skip
 
 
-async def _latency(since: datetime, until: datetime, total: int) -> Latency:
+async def _latency(parts: Sequence[Segment], total: int) -> Latency:
     if total == 0:
         return Latency(p50=None, p90=None, p99=None, max=None)
     connection = connections.get("default")
+    histogram: dict[int, dict[str, Any]] = {}
+
+    def add(bucket: int, count: int, top: float) -> None:
+        row = histogram.setdefault(bucket, {"bucket": bucket, "n": 0, "top": top})
+        row["n"] += count
+        row["top"] = max(row["top"], top)
+
+    if rollups := [part for part in parts if part[0]]:
+        source, params = _rollup("latency", rollups)
+        sql = f"SELECT key, SUM(n) AS n, MAX(max_ms) AS top FROM {source} GROUP BY key"  # noqa: S608
+        for row in await connection.execute_query_dict(sql, params):
+            add(int(row["key"]), int(row["n"]), float(row["top"]))
     start, end = _placeholders(_dialect(), 2)
     cases = " ".join(f"WHEN duration_ms <= {bound} THEN {n}" for n, bound in enumerate(LATENCY_BOUNDS))
     overflow = len(LATENCY_BOUNDS)
@@ -240,9 +357,10 @@ async def _latency(since: datetime, until: datetime, total: int) -> Latency:
         f"SELECT CASE {cases} ELSE {overflow} END AS bucket, COUNT(*) AS n, MAX(duration_ms) AS top "  # noqa: S608
         f'FROM access_log WHERE "timestamp" >= {start} AND "timestamp" < {end} GROUP BY bucket'
     )
-    rows = sorted(
-        await connection.execute_query_dict(sql, [since, until]), key=lambda row: int(row["bucket"])
-    )
+    for _, since, until in (part for part in parts if not part[0]):
+        for row in await connection.execute_query_dict(sql, [since, until]):
+            add(int(row["bucket"]), int(row["n"]), float(row["top"]))
+    rows = [histogram[bucket] for bucket in sorted(histogram)]
     slowest = max(float(row["top"]) for row in rows)
     return Latency(
         p50=percentile(rows, 0.50, total, slowest),

@@ -15,7 +15,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from backend.audit.models import AccessLog
+from backend.audit import partitions
+from backend.audit.models import AccessLog, AccessLogRollup
 from backend.auth.models import LoginThrottle, Token
 from backend.config import Settings
 from backend.patients.models import PatientIdempotencyKey
@@ -33,11 +34,13 @@ class PurgeReport:
     login_throttles: int
     access_log: int
     idempotency_keys: int
+    access_log_partitions: tuple[str, ...] = ()  # created (PostgreSQL)
 
     def __str__(self) -> str:
+        created = f", created {', '.join(self.access_log_partitions)}" if self.access_log_partitions else ""
         return (
             f"{self.tokens} token(s), {self.login_throttles} login throttling bucket(s), "
-            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s)"
+            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s){created}"
         )
 
 
@@ -45,7 +48,8 @@ async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = B
     """Delete what `queryset` selects, `batch_size` rows per statement: writers never wait long."""
     deleted = 0
     while ids := await queryset.limit(batch_size).values_list("id", flat=True):
-        deleted += await queryset.model.filter(id__in=list(ids)).delete()
+        # Within `queryset` again: on a partitioned table its time range picks the partitions.
+        deleted += await queryset.filter(id__in=list(ids)).delete()
         if len(ids) < batch_size:
             break
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES)
@@ -69,11 +73,32 @@ async def purge_login_throttles(*, now: datetime, window_seconds: int, batch_siz
 
 
 async def purge_access_log(*, now: datetime, retention_days: int, batch_size: int = BATCH_SIZE) -> int:
-    """Rows older than `retention_days`; 0 keeps the log forever."""
+    """Rows older than `retention_days`; 0 keeps the log forever.
+
+    On PostgreSQL the months wholly older go at once (their partitions are dropped); the rest of the
+    boundary month's old rows (and old rows in the default partition) are deleted in batches, as
+    on SQLite. The statistics' rollup forgets every bucket that begins before the cutoff."""
     if retention_days <= 0:
         return 0
-    old = AccessLog.filter(timestamp__lt=now - timedelta(days=retention_days))
-    return await delete_in_batches(old, batch_size=batch_size)
+    cutoff = now - timedelta(days=retention_days)
+    dropped = await partitions.drop_partitions(before=cutoff)
+    old = AccessLog.filter(timestamp__lt=cutoff)
+    deleted = await delete_in_batches(old, batch_size=batch_size)
+    for grain, dimension in ROLLUP_SERIES:  # each a range of the rollup's unique index
+        stale = AccessLogRollup.filter(grain=grain, dimension=dimension, bucket__lt=cutoff)
+        await delete_in_batches(stale, batch_size=batch_size)
+    return dropped + deleted
+
+
+ROLLUP_SERIES = tuple(
+    (grain, dimension) for grain in ("m", "h", "d") for dimension in ("class", "latency", "user", "path")
+)
+
+
+async def ensure_access_log_partitions(*, now: datetime, ahead: int, retention_days: int) -> list[str]:
+    """This month's partition and the `ahead` next ones (PostgreSQL); answers those created."""
+    keep_after = now - timedelta(days=retention_days) if retention_days > 0 else None
+    return await partitions.ensure_partitions(now=now, ahead=ahead, keep_after=keep_after)
 
 
 async def purge_idempotency_keys(*, now: datetime, keep_hours: int, batch_size: int = BATCH_SIZE) -> int:
@@ -83,6 +108,11 @@ async def purge_idempotency_keys(*, now: datetime, keep_hours: int, batch_size: 
 
 
 async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
+    created = await ensure_access_log_partitions(
+        now=now,
+        ahead=settings.access_log_partitions_ahead,
+        retention_days=settings.access_log_retention_days,
+    )
     report = PurgeReport(
         tokens=await purge_tokens(now=now, keep_revoked_days=settings.revoked_token_retention_days),
         login_throttles=await purge_login_throttles(
@@ -92,5 +122,6 @@ async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
         idempotency_keys=await purge_idempotency_keys(
             now=now, keep_hours=settings.idempotency_key_retention_hours
         ),
+        access_log_partitions=tuple(created),
     )
     return report
