@@ -3,6 +3,8 @@ its text parsing as Prometheus' format. Workers adding up: tests/metrics/test_me
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +22,7 @@ from backend.audit import writer
 from backend.config import Settings
 from backend.metrics.routes import may_scrape
 from tests.factories import DEFAULT_PASSWORD
-from tests.harness import serve_in_process
+from tests.harness import ROOT, serve_in_process
 from tests.helpers import LOGIN, Caller, assert_problem, caller
 
 PATIENT_ROUTE = "/api/v1/patients/<patient_id:id>"
@@ -175,3 +177,21 @@ def request(peer: str, **headers: str) -> Any:
 )
 def test_who_may_scrape(peer: str, headers: dict[str, str], trusted: list[Any], allowed: bool) -> None:
     assert may_scrape(request(peer, **headers), LOOPBACK, trusted) is allowed
+
+
+async def test_the_grafana_dashboard_uses_only_metrics_the_server_exports(client: httpx.AsyncClient) -> None:
+    dashboard = json.loads((ROOT / "docs" / "grafana-dashboard.json").read_text())
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel.get("targets", [])
+        for name in re.findall(r"([a-z_]+)\{", target["expr"])
+    }
+    response = await client.get("/metrics")
+    exported = {
+        family.name + suffix
+        for family in text_string_to_metric_families(response.text)
+        for suffix in ("", "_total", "_bucket", "_sum", "_count")
+    }
+    assert len(used) >= 12
+    assert used <= exported, used - exported
