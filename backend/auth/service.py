@@ -297,12 +297,8 @@ async def revoke_login(
     query = Token.filter(id=login_id, revoked_at=None)
     if user_id is not None:
         query = query.filter(user_id=user_id)
-    return (
-        metrics.tokens_revoked(
-            await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason), reason
-        )
-        > 0
-    )
+    ended = await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason)
+    return metrics.tokens_revoked(ended, reason) > 0
 
 
 def logins_of(user_id: int) -> QuerySet[Token]:
@@ -325,9 +321,8 @@ async def revoke_user_logins(
     query = Token.filter(user_id=user_id, revoked_at=None)
     if keep is not None:
         query = query.exclude(id=keep)
-    return metrics.tokens_revoked(
-        await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason), reason
-    )
+    ended = await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason)
+    return metrics.tokens_revoked(ended, reason)
 
 
 def check_password_policy(password: str, *, username: str, min_length: int, field: str) -> None:
