@@ -23,6 +23,7 @@ from backend.errors import ProblemErrorHandler
 from backend.jobs import scheduler
 from backend.legacy import routes as legacy_routes
 from backend.logs import configure_logging, sanic_log_config
+from backend.metrics.server import register_metrics
 from backend.middleware import register_middleware, use_in_order
 from backend.paths import register_path_types
 from backend.spa import register_spa
@@ -75,13 +76,15 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
     headers = register_middleware(app, settings)
     cors = register_cors(app, settings)
     access_log = register_access_log(app, settings)
+    metrics = register_metrics(app, settings)
     use_in_order(
         app,
         # The request id first: everything after it may name the request.
         on_request=[headers.on_request, access_log.on_request, cors.on_request],
         # The access log last, so that its row has the final status, and a 503 in place of a
-        # response whose row could not be written keeps the headers set before it.
-        on_response=[cors.on_response, headers.on_response, access_log.on_response],
+        # response whose row could not be written keeps the headers set before it. The request
+        # metrics around it: the status sent, the time with the row's commit.
+        on_response=[cors.on_response, headers.on_response, metrics.around(access_log.on_response)],
     )
     scheduler.register_scheduler(app, settings)
     register_watchdog(app, scheduler.NAME)

@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     login_backoff_seconds: Annotated[int, Field(ge=1)] = 30
 
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+    metrics_enabled: bool = True
+    # Who may read GET /metrics (backend/metrics/routes.py): loopback unless told otherwise.
+    metrics_allow: Annotated[list[IPv4Network | IPv6Network], NoDecode] = [
+        ip_network("127.0.0.1/32"),
+        ip_network("::1/128"),
+    ]
+    # Where the workers' metrics meet (prometheus_client's multiprocess mode); a fresh temporary
+    # directory per server when unset. `serve` empties it at start (backend/metrics/multiprocess.py).
+    prometheus_multiproc_dir: Path | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     access_log_retention_days: Annotated[int, Field(ge=0)] = 0
     access_log_partitions_ahead: Annotated[int, Field(ge=1, le=24)] = 3
@@ -98,7 +107,7 @@ class Settings(BaseSettings):
     shutdown_timeout_seconds: Annotated[float, Field(gt=0, le=9)] = 8.0
     frontend_dist: Path = Path("frontend/dist")
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "metrics_allow", mode="before")
     @classmethod
     def _split_networks(cls, value: object) -> object:
         if isinstance(value, str):

@@ -9,7 +9,7 @@ backend.docs serves at /api/v1/docs. /docs.html is a console path like any other
 found").
 
 The console's pages are one route, GET only, for every path except those under a first segment
-that the server routes itself (`api`, `healthz`, `readyz`) or that holds built files (`assets`),
+that the server routes itself (`api`, `healthz`, `readyz`, `metrics`) or that holds built files (`assets`),
 those with `.` or `..` segments, which a browser resolves before asking, and those starting with an
 empty segment. The router, not the handler, leaves those out: a path there that names nothing is
 the router's 404 whatever the method, and a 405 lists the methods of the route that matched, never

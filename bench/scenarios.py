@@ -396,6 +396,8 @@ BAD_BEARER = MappingProxyType({"Authorization": "Bearer not-a-token"})
 READ_TARGET = MappingProxyType({"sqlite": 0.20, "postgres": 0.10})
 READ_CPU_MS_TARGET_POSTGRES = 0.35  # the server's CPU per read on PostgreSQL
 BASELINE_FACTOR = 2.0  # a page of 20 and a create: at least this many times their baseline ratio
+# Issue 18: the read with metrics on (the default) at least this fraction of the read with them off.
+METRICS_TARGET = 0.95
 # The baseline: req/s vs the ceiling, medians over the passes of `python -m bench core core_postgres
 # --runs 3 --duration 5` on main's code before issue 15's changes (e89df2a), 2026-12-06 02:00 UTC,
 # load average 4.8 on 2 CPUs (docs/benchmarks.md, "Baseline").
@@ -428,6 +430,16 @@ def _core_scenarios(database: Literal["sqlite", "postgres"]) -> tuple[Scenario, 
             background=Background(LOGIN, connections=8, threads=1),
             p99_ratio_target=2.0,
             target_reference="read",
+        ),
+        # The metrics' cost: the read on a server with METRICS_ENABLED=false, then the same read on
+        # ours (metrics on, as `read`), back to back in every pass.
+        Scenario("read_no_metrics", "/api/v1/patients/$patient_id", headers=BEARER, variant="no_metrics"),
+        Scenario(
+            "read_metrics",
+            "/api/v1/patients/$patient_id",
+            headers=BEARER,
+            rps_ratio_target=METRICS_TARGET,
+            target_reference="read_no_metrics",
         ),
         Scenario(
             "page",
@@ -484,7 +496,13 @@ CORE = ScenarioSet(
     server_env=MappingProxyType({"BCRYPT_ROUNDS": "12", "PURGE_SCHEDULE": "", **LOGIN_STORM_ENV}),
     workers=2,
     setup=fixtures.patients_and_token,
-    variants=MappingProxyType({"": MappingProxyType({}), "bare": MappingProxyType({})}),
+    variants=MappingProxyType(
+        {
+            "": MappingProxyType({}),
+            "bare": MappingProxyType({}),
+            "no_metrics": MappingProxyType({"METRICS_ENABLED": "false"}),
+        }
+    ),
     variant_modules=MappingProxyType({"bare": "bench.bare_app"}),
     audit=True,
     scenarios=_core_scenarios("sqlite"),

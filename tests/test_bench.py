@@ -140,3 +140,23 @@ def test_the_core_sets_carry_issue_15s_targets() -> None:
         assert scenarios["page"].rps_ratio_target == 2 * BASELINE[database]["page"]
         assert scenarios["create"].rps_ratio_target == 2 * BASELINE[database]["create"]
     assert {s.name: s.cpu_ms_target for s in SETS["core_postgres"].scenarios}["read"] == 0.35
+
+
+def test_the_core_sets_measure_the_metrics_cost_on_the_read_in_the_same_pass() -> None:
+    """Issue 18: the read with metrics on, right after the same read on a server without them,
+    at least 0.95x of it."""
+    for name in ("core", "core_postgres"):
+        scenario_set = SETS[name]
+        names = [s.name for s in scenario_set.scenarios]
+        scenarios = {s.name: s for s in scenario_set.scenarios}
+        off, on = scenarios["read_no_metrics"], scenarios["read_metrics"]
+        assert names.index("read_metrics") == names.index("read_no_metrics") + 1
+        assert scenario_set.variant_env(off.variant)["METRICS_ENABLED"] == "false"
+        assert "METRICS_ENABLED" not in scenario_set.variant_env(on.variant)  # the default: on
+        assert (
+            (on.path, on.headers)
+            == (off.path, off.headers)
+            == (scenarios["read"].path, scenarios["read"].headers)
+        )
+        assert on.target_reference == "read_no_metrics"
+        assert on.rps_ratio_target == 0.95

@@ -8,8 +8,9 @@ from sanic import Sanic
 from backend.spa import CONTENT_SECURITY_POLICY
 from tests.harness import ROOT
 
-# Routes that are documentation or static files, not API operations.
-UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json")
+# Routes that are documentation or static files, not API operations; and /metrics, which a public
+# document must not reveal (it answers only METRICS_ALLOW; docs/production.md, "Metrics").
+UNDOCUMENTED = ("/api/v1/docs", "/api/v1/openapi.json", "/metrics")
 
 
 def served_paths(app: Sanic) -> set[str]:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from tortoise import connections
 
+from backend import metrics
 from backend.audit.models import AccessLog
 from backend.db import ACCESS_LOG_CONNECTION
 from backend.errors import is_database_unavailable
@@ -45,6 +46,11 @@ class AccessLogWriter:
         self._task: asyncio.Task[None] | None = None
         self.batches_written = 0
 
+    @property
+    def pending(self) -> int:
+        """Rows waiting to be written (GET /metrics: access_log_queue_rows)."""
+        return self._queue.qsize()
+
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="access-log-writer")
 
@@ -57,6 +63,7 @@ class AccessLogWriter:
         if self.mode == "buffered":
             if self._queue.qsize() >= self.max_pending:
                 logger.error("access log: %d rows pending, dropping one", self._queue.qsize())
+                metrics.access_log_dropped(1)
                 return
             self._queue.put_nowait((row, None))
             return
@@ -93,6 +100,7 @@ class AccessLogWriter:
             logger.error(
                 "access log: could not write %d row(s): %s", len(batch), type(error).__name__, exc_info=trace
             )
+            metrics.access_log_failed(len(batch))
             for _, done in batch:
                 if done is not None and not done.done():
                     done.set_exception(AccessLogUnavailable(str(error)))
@@ -100,6 +108,7 @@ class AccessLogWriter:
                 await self._requeue([row for row, _ in batch])
             return
         self.batches_written += 1
+        metrics.access_log_written(len(batch))
         for _, done in batch:
             if done is not None and not done.done():
                 done.set_result(None)
@@ -109,6 +118,7 @@ class AccessLogWriter:
         room = self.max_pending - self._queue.qsize()
         if room < len(rows):
             logger.error("access log: dropping %d row(s), the buffer is full", len(rows) - max(room, 0))
+            metrics.access_log_dropped(len(rows) - max(room, 0))
         for row in rows[: max(room, 0)]:
             self._queue.put_nowait((row, None))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from backend import clock
+from backend import clock, metrics
 from backend.app_types import AppRequest
 from backend.audit.events import record_note
 from backend.auth import service
@@ -35,6 +35,7 @@ async def login_recorded(request: AppRequest, *, username: str, password: str) -
             now=clock.utcnow(),
         )
     except service.BadCredentials as error:
+        metrics.login("failed")
         if error.addresses_guessing >= GUESSED_FROM_ADDRESSES:
             logger.warning(
                 "security: username %r failed to log in from %d addresses within the throttling window",
@@ -45,8 +46,10 @@ async def login_recorded(request: AppRequest, *, username: str, password: str) -
         else:
             record_note(request, "auth.login", **attempt, succeeded=False)
         raise
-    except (Unauthorized, Throttled):
+    except (Unauthorized, Throttled) as error:
+        metrics.login("throttled" if isinstance(error, Throttled) else "failed")
         record_note(request, "auth.login", **attempt, succeeded=False)
         raise
+    metrics.login("succeeded")
     record_note(request, "auth.login", **attempt, succeeded=True)
     return session

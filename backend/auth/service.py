@@ -15,7 +15,7 @@ from typing import Any
 from tortoise import connections
 from tortoise.queryset import QuerySet
 
-from backend import clock
+from backend import clock, metrics
 from backend.auth import throttle
 from backend.auth.models import Token
 from backend.auth.passwords import PasswordHasher
@@ -243,6 +243,7 @@ async def refresh(
         user_agent=client.user_agent,
     )
     if rotated == 1:
+        metrics.token_refreshed()
         return Session(access, renewed, rows[0]["password_change_required"])
     await _refuse_replay(claims, now=now, reuse_grace=reuse_grace)
     raise Unauthorized("This login has been revoked", code="token_revoked")
@@ -254,6 +255,7 @@ async def access_for_refresh_token(*, refresh_token: str, tokens: TokenService, 
     claims, rows = await _live_login(refresh_token, kind="refresh", tokens=tokens, now=now)
     if rows[0]["refresh_jti"] != claims.jti:
         raise Unauthorized("This login has been revoked", code="token_revoked")
+    metrics.token_refreshed()
     return tokens.issue(user_id=claims.user_id, login_id=claims.login_id, kind="access", now=now)
 
 
@@ -295,7 +297,8 @@ async def revoke_login(
     query = Token.filter(id=login_id, revoked_at=None)
     if user_id is not None:
         query = query.filter(user_id=user_id)
-    return await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason) > 0
+    ended = await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason)
+    return metrics.tokens_revoked(ended, reason) > 0
 
 
 def logins_of(user_id: int) -> QuerySet[Token]:
@@ -318,7 +321,8 @@ async def revoke_user_logins(
     query = Token.filter(user_id=user_id, revoked_at=None)
     if keep is not None:
         query = query.exclude(id=keep)
-    return await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason)
+    ended = await query.update(revoked_at=now or clock.utcnow(), revoked_reason=reason)
+    return metrics.tokens_revoked(ended, reason)
 
 
 def check_password_policy(password: str, *, username: str, min_length: int, field: str) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 from backend.app_types import App
 from backend.config import Settings
 from backend.logs import configure_logging
+from backend.metrics.multiprocess import process_died
 
 logger = logging.getLogger("backend.watchdog")
 
@@ -105,6 +106,7 @@ class Watchdog:
             recent.append(now)
             self.requested[name] = starts
             logger.error("worker %s (pid %s) died: restarting it", name, state.get("pid"))
+            process_died(int(state.get("pid", 0)))
             self.publisher.send(f"{name}:")
 
 

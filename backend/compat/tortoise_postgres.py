@@ -4,8 +4,8 @@ Upstream: no issue found (Tortoise's asyncpg client calls `pool.acquire()` witho
 Verified on: tortoise-orm 1.1.9 (with asyncpg 0.32.0).
 Relies on (checked by tests/compat/test_tortoise_postgres.py): `AsyncpgDBClient.create_pool`
 passing its keyword arguments to `asyncpg.create_pool` (asyncpg >= 0.30 takes `reset=`) and
-returning the pool that the client then stores and takes connections from with `acquire()`
-only (so that `BoundedPool` can stand in for it). Behaviour tested in
+returning the pool that the client then stores (in `_pool`, which `pool_stats` reads) and takes
+connections from with `acquire()` only (so that `BoundedPool` can stand in for it). Behaviour tested in
 tests/test_database_errors.py and tests/production/test_faults.py (PostgreSQL).
 
 Tortoise takes connections with `pool.acquire()` and no timeout: when every connection of
@@ -29,6 +29,7 @@ which the error handler turns into a 503 problem with `Retry-After`: a `TimeoutE
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -41,19 +42,23 @@ async def keep_session(connection: asyncpg.Connection) -> None:
 
 
 class BoundedPool:
-    """An asyncpg pool whose `acquire()` gives up after `timeout` seconds."""
+    """An asyncpg pool whose `acquire()` gives up after `timeout` seconds, counting its waiters."""
 
     def __init__(self, pool: asyncpg.Pool, timeout: float | None) -> None:
         self._pool = pool
         self._timeout = timeout
+        self.waiting = 0  # `acquire()` calls in progress (GET /metrics: db_pool_waiting)
 
     async def acquire(self) -> Any:
+        self.waiting += 1
         try:
             return await self._pool.acquire(timeout=self._timeout)
         except TimeoutError as error:
             raise DBConnectionError(f"no database connection within {self._timeout} s") from error
         except OSError as error:
             raise DBConnectionError(f"cannot connect to the database: {error!r}") from error
+        finally:
+            self.waiting -= 1
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)
@@ -71,6 +76,25 @@ class BoundedAsyncpgClient(AsyncpgDBClient):
         except (TimeoutError, OSError) as error:
             raise DBConnectionError(f"cannot connect to the database: {error!r}") from error
         return BoundedPool(pool, self.acquire_timeout)
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    size: int  # connections open
+    idle: int  # of which free
+    max_size: int
+    waiting: int
+
+
+def pool_stats(client: object) -> PoolStats | None:
+    """What the pool of one of our clients holds (GET /metrics); None for another client (SQLite's)
+    or before the pool is made. Tortoise's `AsyncpgDBClient` keeps the pool `create_pool` returned in
+    `_pool` (None until the first connection)."""
+    pool = getattr(client, "_pool", None)
+    if not isinstance(pool, BoundedPool):
+        return None
+    inner = pool._pool
+    return PoolStats(inner.get_size(), inner.get_idle_size(), inner.get_max_size(), pool.waiting)
 
 
 client_class = BoundedAsyncpgClient

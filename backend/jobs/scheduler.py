@@ -19,7 +19,7 @@ from typing import Any
 import aiocron
 from tortoise import Tortoise
 
-from backend import clock
+from backend import clock, metrics
 from backend.app_types import App
 from backend.config import Settings
 from backend.db import tortoise_config
@@ -40,9 +40,11 @@ async def run_purge(settings: Settings) -> None:
         raise
     except Exception:
         logger.exception("purge failed")
+        metrics.purge_failed()
         return
     took = time.monotonic() - started
     logger.info("purged %s in %.2fs", report, took, extra={"purged": asdict(report)})
+    metrics.purge_ran(asdict(report))
 
 
 class Runs:
@@ -69,6 +71,7 @@ class Runs:
 
 async def schedule_forever(settings: Settings) -> None:
     configure_logging(settings)
+    metrics.activate_served(settings)
     logger.info("purge scheduled: %s", settings.purge_schedule)
     await Tortoise.init(config=tortoise_config(settings))
     stop = asyncio.Event()
