@@ -7,7 +7,7 @@ that another host deleted first is simply a no-op.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -35,6 +35,10 @@ class PurgeReport:
     access_log: int
     idempotency_keys: int
     access_log_partitions: tuple[str, ...] = ()  # created (PostgreSQL)
+
+    def rows(self) -> dict[str, int]:
+        """Rows deleted, per table."""
+        return {name: value for name, value in asdict(self).items() if isinstance(value, int)}
 
     def __str__(self) -> str:
         created = f", created {', '.join(self.access_log_partitions)}" if self.access_log_partitions else ""

@@ -44,7 +44,7 @@ async def run_purge(settings: Settings) -> None:
         return
     took = time.monotonic() - started
     logger.info("purged %s in %.2fs", report, took, extra={"purged": asdict(report)})
-    metrics.purge_ran(asdict(report))
+    metrics.purge_ran(report.rows())
 
 
 class Runs:
