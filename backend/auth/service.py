@@ -38,8 +38,10 @@ class Principal:
     user_id: int
     username: str
     roles: frozenset[str]
-    login_id: uuid.UUID
+    login_id: uuid.UUID | None  # None for an API key
     password_change_required: bool
+    api_key_id: uuid.UUID | None = None
+    api_key_name: str | None = None
 
 
 @dataclass(frozen=True)
