@@ -11,12 +11,13 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise import connections
 from tortoise.queryset import QuerySet
 
+from backend import clock
 from backend.api_keys import keys
 from backend.api_keys.keys import KeyHasher
 from backend.api_keys.models import ApiKey
@@ -135,13 +136,6 @@ async def _live_key_rows(prefix: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _aware(value: datetime | str | None) -> datetime | None:
-    if value is None:
-        return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _key_id(value: uuid.UUID | str) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
@@ -155,11 +149,11 @@ async def authenticate_key(*, key: str, hasher: KeyHasher, now: datetime) -> Key
     if not rows or not hasher.matches(key, rows[0]["key_hash"]) or not rows[0]["is_active"]:
         raise key_error()
     row = rows[0]
-    expires_at = _aware(row["expires_at"])
+    expires_at = clock.aware(row["expires_at"])
     if expires_at is None or expires_at <= now:
         raise key_error("This API key has expired", "api_key_expired")
     key_id = _key_id(row["id"])
-    last_used = _aware(row["last_used_at"])
+    last_used = clock.aware(row["last_used_at"])
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         # Conditional, so that of a burst of requests on several workers at most one writes.
         stale = ApiKey.filter(id=key_id)
