@@ -15,6 +15,7 @@ from backend.api_keys.models import ApiKey
 from backend.audit.models import AccessLog
 from backend.users.models import Role, User
 from tests.helpers import Caller, assert_problem, bearer, caller
+from tests.security.test_v8_authorization import call, routes_with
 
 MINE = "/api/v1/auth/me/api-keys"
 EVERY = "/api/v1/api-keys"
@@ -316,3 +317,19 @@ async def test_deleting_the_owner_deletes_their_keys(client: httpx.AsyncClient, 
     assert (await client.delete(f"{USERS}/{bob.user_id}", headers=admin.headers)).status_code == 204
     assert await ApiKey.all().count() == 0
     assert_problem(await client.get(PATIENTS, headers=bearer(key)), 401, "api_key_invalid")
+
+
+async def test_every_auth_route_refuses_a_key(client: httpx.AsyncClient, admin: Caller) -> None:
+    """ASVS 8.2.1: the policy table's every /api/v1/auth route that takes a token, routes added later
+    included, is 403 `api_key_not_allowed` for a key holding every role of an admin."""
+    key = bearer((await create_key(client, admin, ["admin", "user"]))["key"])
+    routes = [
+        route for route in routes_with("refresh", "authenticated") if route[1].startswith("api/v1/auth/")
+    ]
+    assert len(routes) >= 10
+    wrong = []
+    for method, path in routes:
+        response = await call(client, method, path, key)
+        if response.status_code != 403 or response.json()["code"] != "api_key_not_allowed":
+            wrong.append((method, path, response.status_code))
+    assert wrong == []
