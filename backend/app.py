@@ -8,6 +8,7 @@ import orjson
 from sanic import Blueprint, Sanic
 
 from backend import compat, health
+from backend.api_keys.keys import KeyHasher
 from backend.app_types import App, AppContext, AppRequest
 from backend.audit.middleware import register_access_log
 from backend.auth.passwords import PasswordHasher
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
         ),
         hasher=PasswordHasher(settings.bcrypt_rounds),
         throttle=ThrottlePolicy.from_settings(settings),
+        key_hasher=KeyHasher(settings.secret_key),
     )
     app: App = Sanic(
         name,

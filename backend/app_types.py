@@ -16,6 +16,7 @@ from sanic import Request, Sanic
 from sanic.config import Config
 
 if TYPE_CHECKING:
+    from backend.api_keys.keys import KeyHasher
     from backend.audit.writer import AccessLogWriter
     from backend.auth.passwords import PasswordHasher
     from backend.auth.service import Principal
@@ -30,6 +31,7 @@ class AppContext:
     tokens: TokenService
     hasher: PasswordHasher
     throttle: ThrottlePolicy
+    key_hasher: KeyHasher
     access_log: AccessLogWriter | None = None  # set when the server starts, unless ACCESS_LOG_MODE=off
     watchdog_gave_up: Synchronized[int] | None = None  # the main process's flag (backend/watchdog.py)
 

@@ -7,3 +7,12 @@ from datetime import UTC, datetime
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp read with raw SQL as the ORM would return it: SQLite hands back the ISO text it
+    stored, and a naive time is UTC."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

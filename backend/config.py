@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     purge_schedule: str = "17 * * * *"
     revoked_token_retention_days: Annotated[int, Field(ge=0)] = 7
     idempotency_key_retention_hours: Annotated[int, Field(ge=1)] = 24
+    api_key_max_days: Annotated[int, Field(ge=1, le=3650)] = 90
 
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_000_000
     db_pool_min: Annotated[int, Field(ge=1)] = 1

@@ -203,7 +203,14 @@ def register_docs(app: App, dist: Path) -> None:
         version="1",
         description="Users, roles, logins an admin can block, an access log, and an example patient domain.",
     )
-    app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer", bearer_format="JWT")
+    app.ext.openapi.add_security_scheme(
+        "bearer",
+        "http",
+        scheme="bearer",
+        bearer_format="JWT or API key",
+        description="An access token (a JWT from /api/v1/auth/login) or an API key (`srt_...`, from "
+        "/api/v1/auth/me/api-keys). A key acts with its roles only and is refused on /api/v1/auth routes.",
+    )
 
     bp = Blueprint("openapi_document")
 

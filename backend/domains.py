@@ -10,4 +10,5 @@ DOMAINS = (
     "backend.auth",
     "backend.audit",
     "backend.patients",
+    "backend.api_keys",
 )

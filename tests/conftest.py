@@ -30,7 +30,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 APP_TABLES = (
     "user_role", "token", "login_throttle", "access_log", "access_log_rollup", "measure", "appointment",
-    "patient", "category", '"user"', "role", "flask_import_row",
+    "patient", "category", '"user"', "role", "flask_import_row", "api_key",
 )  # fmt: skip
 
 requires_postgres = pytest.mark.postgres

@@ -3,8 +3,8 @@ imports a higher one, and no domain's routes import another domain's routes.
 
     core       everything in backend/ outside the domains: config, clock, errors, api, db, compat...
     models     backend/<domain>/models.py: core and other models only
-    auth < users < audit < patients < legacy    each domain's other modules: core, models, and
-                                                 the domains below it
+    api_keys < auth < users < audit < patients < legacy    each domain's other modules: core,
+                                                 models, and the domains below it
     interface  a domain's HTTP modules (routes and the like): anything above, but no other
                domain's interface (except legacy, a translation onto the others' interfaces)
     top        app, __main__, jobs, flask_import: anything
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tests.harness import ROOT
 
-DOMAINS = ("auth", "users", "audit", "patients", "legacy")  # lowest first
+DOMAINS = ("api_keys", "auth", "users", "audit", "patients", "legacy")  # lowest first
 TOP = {"app", "__main__", "jobs", "flask_import"}
 INTERFACE = {"routes", "lockouts", "logins", "attempts"}
 

@@ -58,6 +58,8 @@ def access_row(
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         "user_id": principal.user_id if principal else None,
         "username": principal.username.casefold() if principal else None,
+        "api_key_id": principal.api_key_id if principal else None,
+        "api_key_name": principal.api_key_name if principal else None,
         "ip": client_ip(request, trusted)[:MAX_IP_LENGTH],
         "user_agent": header_text(request, "user-agent")[:MAX_USER_AGENT_LENGTH],
         "event": event_of(request),

@@ -19,6 +19,9 @@ class AccessLog(Model):
     duration_ms = fields.FloatField()
     user_id = fields.IntField(null=True)
     username = fields.CharField(max_length=64, null=True)
+    # The API key the request was made with (its id and its name then); null for a login's requests.
+    api_key_id = fields.UUIDField(null=True)
+    api_key_name = fields.CharField(max_length=64, null=True)
     ip = fields.CharField(max_length=64, default="")
     user_agent = fields.CharField(max_length=512, default="")
     # What the request did ({"action": "user.delete", "target_username": ...}): admin actions and

@@ -22,7 +22,7 @@ from backend.pagination import paginate
 
 EXPORT_COLUMNS = (
     "id", "timestamp", "request_id", "method", "path", "query", "status", "duration_ms",
-    "username", "user_id", "ip", "user_agent", "event",
+    "username", "user_id", "ip", "user_agent", "event", "api_key_id", "api_key_name",
 )  # fmt: skip
 EXPORT_BATCH = 1000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")

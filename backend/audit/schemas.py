@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -56,6 +57,8 @@ class AccessLogRead(ResponseModel):
     duration_ms: float
     username: str | None
     user_id: int | None
+    api_key_id: uuid.UUID | None = Field(description="the API key the request was made with, if any")
+    api_key_name: str | None
     ip: str
     user_agent: str
     event: dict[str, Any] | None

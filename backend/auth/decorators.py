@@ -8,6 +8,10 @@ that needs a caller.
 The caller must hold every role named. The check costs one database round trip, which
 loads the login, the user and their roles together; nothing is cached per process, so a
 block or a role change made on one host is in force on the next request to any other.
+
+A Bearer token starting `srt_` is an API key (backend/api_keys): checked the same way (one
+round trip, the key with its owner and the owner's roles), it acts with its roles that the owner
+still holds, and never on the `/api/v1/auth/...` self-service routes (403 `api_key_not_allowed`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from sanic import HTTPResponse
 
 from backend import clock
 from backend.api import Handler, Problem, carry_operation
+from backend.api_keys import keys
+from backend.api_keys import service as api_keys
 from backend.app_types import AppRequest
 from backend.auth import service
 from backend.auth.service import Client, Principal
@@ -47,10 +53,38 @@ def missing_roles(principal: Principal, required: frozenset[str]) -> frozenset[s
     return required - principal.roles
 
 
+SELF_SERVICE = "/api/v1/auth/"  # a key's owner manages it, their password and logins with a login
+
+
+def api_key_not_allowed() -> Forbidden:
+    return Forbidden(
+        "An API key cannot be used on /api/v1/auth routes: log in for that", code="api_key_not_allowed"
+    )
+
+
+async def key_principal(request: AppRequest, key: str) -> Principal:
+    caller = await api_keys.authenticate_key(key=key, hasher=request.app.ctx.key_hasher, now=clock.utcnow())
+    return Principal(
+        user_id=caller.user_id,
+        username=caller.username,
+        roles=caller.roles,
+        login_id=None,
+        password_change_required=caller.password_change_required,
+        api_key_id=caller.key_id,
+        api_key_name=caller.key_name,
+    )
+
+
 async def resolve_principal(request: AppRequest) -> Principal:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <access token>'")
+    if keys.is_api_key(token):
+        principal = await key_principal(request, token)
+        request.ctx.caller = principal  # the access log names the key, also on the 403 below
+        if request.path.startswith(SELF_SERVICE):
+            raise api_key_not_allowed()
+        return principal
     principal = await service.authenticate(
         access_token=token, tokens=request.app.ctx.tokens, client=client_of(request), now=clock.utcnow()
     )

@@ -10,9 +10,10 @@ from sanic_ext.extensions.openapi import openapi
 
 from backend import clock
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
+from backend.api_keys.keys import is_api_key
 from backend.app_types import AppRequest
 from backend.auth import attempts, lockouts, logins, service
-from backend.auth.decorators import bearer_token, client_of, require_roles, require_user
+from backend.auth.decorators import api_key_not_allowed, bearer_token, client_of, require_roles, require_user
 from backend.auth.models import Token
 from backend.auth.schemas import (
     TOKEN_SORT,
@@ -66,10 +67,15 @@ def clear_cookie(response: HTTPResponse, request: AppRequest) -> HTTPResponse:
 
 
 def presented_refresh_token(request: AppRequest, sent: str | None) -> tuple[str | None, bool]:
-    """The refresh token from the body, the Bearer header or the cookie; and whether it was the cookie."""
+    """The refresh token from the body, the Bearer header or the cookie; and whether it was the cookie.
+    An API key is refused: it has no login to refresh or end."""
     if sent:
+        if is_api_key(sent):
+            raise api_key_not_allowed()
         return sent, False
     if token := bearer_token(request):
+        if is_api_key(token):
+            raise api_key_not_allowed()
         return token, False
     cookie = request.cookies.get(REFRESH_COOKIE)
     return (cookie, True) if cookie else (None, False)

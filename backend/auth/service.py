@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise import connections
@@ -38,8 +38,10 @@ class Principal:
     user_id: int
     username: str
     roles: frozenset[str]
-    login_id: uuid.UUID
+    login_id: uuid.UUID | None  # None for an API key
     password_change_required: bool
+    api_key_id: uuid.UUID | None = None
+    api_key_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,18 +165,10 @@ async def _live_login_row(login_id: uuid.UUID) -> list[dict[str, Any]]:
         rows = await connection.execute_query_dict(LIVE_LOGIN_BY_DIALECT["sqlite"], [str(login_id)])
     for row in rows:
         for column in LIVE_LOGIN_DATETIMES:
-            row[column] = _aware(row[column])
+            row[column] = clock.aware(row[column])
         for column in LIVE_LOGIN_BOOLEANS:
             row[column] = bool(row[column])
     return rows
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """A timestamp as the ORM would return it: SQLite hands back the ISO text it stored."""
-    if value is None:
-        return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _refuse_dead_login(row: dict[str, Any], claims: Claims, now: datetime) -> None:

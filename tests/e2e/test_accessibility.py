@@ -352,6 +352,28 @@ def _account(app: Console, page: Page, audit: Audit) -> None:
     )
 
 
+def _api_keys(app: Console, page: Page, audit: Audit) -> None:
+    app.signed_in(page, "/api-keys")
+    heading(page, "API keys")
+    audit("api keys, none of mine")
+    form = page.get_by_role("form", name="New API key")
+    form.get_by_role("button", name="Create key").click()
+    expect(form.get_by_role("textbox", name="Name")).to_have_attribute("aria-invalid", "true")
+    audit("api keys, errors")
+    form.get_by_role("textbox", name="Name").fill("audit")
+    form.get_by_role("checkbox", name="user").check()
+    form.get_by_role("button", name="Create key").click()
+    expect(page.get_by_test_id("new-api-key")).to_be_visible()
+    audit("api keys, the new key")
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("table", name="All API keys").get_by_test_id("api-key-row").first).to_be_visible()
+    audit("api keys, listed")
+    audit.dialog(
+        page.get_by_role("table", name="My API keys").get_by_role("button", name="Revoke key audit").first,
+        "api keys, revoke",
+    )
+
+
 def _other_users(app: Console, page: Page, audit: Audit) -> None:
     """The forced password change, a user without the admin role, a page that does not exist."""
     app.signed_in(page, "/", CAROL)
@@ -377,6 +399,7 @@ PAGES: dict[str, Callable[[Console, Page, Audit], None]] = {
     "access-log": _access_log,
     "audit-trail": _audit_trail,
     "account": _account,
+    "api-keys": _api_keys,
     "other-users": _other_users,
 }
 
@@ -611,6 +634,7 @@ ADMIN_PAGES = [
     ("/roles", "Roles"),
     ("/access-log", "Access log"),
     ("/audit-trail", "Audit trail"),
+    ("/api-keys", "API keys"),
     ("/account", "My account"),
 ]
 

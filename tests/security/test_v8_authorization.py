@@ -36,6 +36,10 @@ POLICY: dict[tuple[str, str], Access] = {
     ("PUT", "api/v1/auth/me/password"): "authenticated",
     ("GET", "api/v1/auth/me/tokens"): "authenticated",
     ("DELETE", "api/v1/auth/me/tokens/<token_id:uuid>"): "authenticated",
+    ("GET", "api/v1/auth/me/api-keys"): "authenticated",
+    ("POST", "api/v1/auth/me/api-keys"): "authenticated",
+    ("GET", "api/v1/auth/me/api-keys/<key_id:uuid>"): "authenticated",
+    ("DELETE", "api/v1/auth/me/api-keys/<key_id:uuid>"): "authenticated",
     ("GET", "api/v1/patients"): "user",
     ("POST", "api/v1/patients"): "user",
     ("GET", "api/v1/patients/<patient_id:id>"): "user",
@@ -88,6 +92,8 @@ POLICY: dict[tuple[str, str], Access] = {
     ("GET", "api/v1/audit-events/export"): "admin",
     ("GET", "api/v1/lockouts"): "admin",
     ("DELETE", "api/v1/lockouts/<lockout_id:bigid>"): "admin",
+    ("GET", "api/v1/api-keys"): "admin",
+    ("DELETE", "api/v1/api-keys/<key_id:uuid>"): "admin",
 }
 # Routes open to a user who must change their password first (after an admin reset).
 DURING_PASSWORD_CHANGE = {("GET", "api/v1/auth/me"), ("PUT", "api/v1/auth/me/password")}

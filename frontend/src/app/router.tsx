@@ -41,6 +41,12 @@ export function createAppRouter() {
               }),
             },
             {
+              path: "api-keys",
+              lazy: async () => ({
+                Component: (await import("@/app/routes/api-keys")).ApiKeysRoute,
+              }),
+            },
+            {
               lazy: async () => ({
                 Component: (await import("@/app/routes/require-admin")).RequireAdmin,
               }),

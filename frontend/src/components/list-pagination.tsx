@@ -10,15 +10,18 @@ export function ListPagination({
   perPage,
   page,
   onChange,
+  label = "Pages",
 }: {
   total: number;
   perPage: number;
   page: number;
   onChange: (page: number) => void;
+  /** The landmark's name: give each of several lists on a page its own. */
+  label?: string;
 }) {
   if (total <= perPage) return null;
   return (
-    <Group component="nav" aria-label="Pages" justify="center" mt="md">
+    <Group component="nav" aria-label={label} justify="center" mt="md">
       <Pagination total={pageCount(total, perPage)} value={page} onChange={onChange} />
     </Group>
   );

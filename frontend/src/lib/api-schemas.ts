@@ -31,6 +31,10 @@ export type StatsBucket = Schemas["Bucket"];
 export type Ranked = Schemas["Ranked"];
 export type Lockout = Schemas["LockoutRead"];
 export type LockoutPage = Schemas["LockoutPage"];
+export type ApiKey = Schemas["ApiKeyRead"];
+export type ApiKeyPage = Schemas["ApiKeyPage"];
+export type ApiKeyCreate = Schemas["ApiKeyCreate"];
+export type ApiKeyCreated = Schemas["ApiKeyCreated"];
 /** The body of every error response (`application/problem+json`). */
 export type Problem = Schemas["Problem"];
 /** One entry of a validation problem's `errors`. */
@@ -45,3 +49,5 @@ export type AccessLogQuery = QueryOf<"/api/v1/access-log">;
 export type AuditEventQuery = QueryOf<"/api/v1/audit-events">;
 export type StatsQuery = QueryOf<"/api/v1/access-log/stats">;
 export type LockoutQuery = QueryOf<"/api/v1/lockouts">;
+export type ApiKeyQuery = QueryOf<"/api/v1/api-keys">;
+export type MyApiKeyQuery = QueryOf<"/api/v1/auth/me/api-keys">;

@@ -38,9 +38,9 @@ export function updateParams(
   return next;
 }
 
-/** A positive page number from the URL (1 when missing or invalid). */
-export function readPage(params: URLSearchParams): number {
-  const page = Number(params.get("page"));
+/** A positive page number from the URL's `name` parameter (1 when missing or invalid). */
+export function readPage(params: URLSearchParams, name = "page"): number {
+  const page = Number(params.get(name));
   return Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1;
 }
 

@@ -13,6 +13,7 @@ const LINKS = [
   { to: "/roles", label: "Roles", end: false },
   { to: "/access-log", label: "Access log", end: false },
   { to: "/audit-trail", label: "Audit trail", end: false },
+  { to: "/api-keys", label: "API keys", end: false },
   { to: "/account", label: "My account", end: false },
 ];
 

@@ -163,7 +163,19 @@ export function AccessLogView() {
                   </Badge>
                 </Table.Td>
                 <Table.Td>{formatMs(row.duration_ms)}</Table.Td>
-                <Table.Td>{row.username ?? "—"}</Table.Td>
+                <Table.Td>
+                  {row.username ?? "—"}
+                  {row.api_key_id && (
+                    <Text
+                      size="xs"
+                      c="dimmed"
+                      title={`API key id ${row.api_key_id}`}
+                      data-testid="log-api-key"
+                    >
+                      with API key “{row.api_key_name}”
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>{row.ip}</Table.Td>
                 <Table.Td>
                   <Text size="xs" lineClamp={2} title={row.user_agent} data-testid="log-user-agent">

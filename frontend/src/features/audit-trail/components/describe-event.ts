@@ -37,6 +37,9 @@ const NAMES: Record<string, string> = {
   logins_ended: "logins ended",
   token_id: "login",
   lockout_id: "lockout",
+  api_key_name: "key",
+  api_key_id: "key id",
+  expires_at: "expires",
 };
 
 function isChange(value: unknown): value is { from: unknown; to: unknown } {
