@@ -30,7 +30,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 APP_TABLES = (
     "user_role", "token", "login_throttle", "access_log", "measure", "appointment", "patient", "category",
-    '"user"', "role", "flask_import_row",
+    '"user"', "role", "flask_import_row", "user_mfa", "mfa_recovery_code", "mfa_token_use",
 )  # fmt: skip
 
 requires_postgres = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
