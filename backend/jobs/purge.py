@@ -16,7 +16,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from backend.audit.models import AccessLog
-from backend.auth.models import LoginThrottle, Token
+from backend.auth.models import LoginThrottle, MfaTokenUse, Token
 from backend.config import Settings
 from backend.patients.models import PatientIdempotencyKey
 
@@ -33,11 +33,13 @@ class PurgeReport:
     login_throttles: int
     access_log: int
     idempotency_keys: int
+    mfa_token_uses: int
 
     def __str__(self) -> str:
         return (
             f"{self.tokens} token(s), {self.login_throttles} login throttling bucket(s), "
-            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s)"
+            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s), "
+            f"{self.mfa_token_uses} used mfa_token(s)"
         )
 
 
@@ -82,6 +84,11 @@ async def purge_idempotency_keys(*, now: datetime, keep_hours: int, batch_size: 
     return await delete_in_batches(old, batch_size=batch_size)
 
 
+async def purge_mfa_token_uses(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Used mfa_tokens past their expiry: no one can present them again anyway."""
+    return await delete_in_batches(MfaTokenUse.filter(expires_at__lt=now), batch_size=batch_size)
+
+
 async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
     report = PurgeReport(
         tokens=await purge_tokens(now=now, keep_revoked_days=settings.revoked_token_retention_days),
@@ -92,5 +99,6 @@ async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
         idempotency_keys=await purge_idempotency_keys(
             now=now, keep_hours=settings.idempotency_key_retention_hours
         ),
+        mfa_token_uses=await purge_mfa_token_uses(now=now),
     )
     return report
