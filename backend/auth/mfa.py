@@ -236,13 +236,9 @@ async def disable(
     if row is None:
         raise Conflict("Two-factor is not on", code="mfa_not_enabled")
     attempt = await _reserve(user, client, policy=policy, now=now)
-    if not await hasher.verify(password, user.password_hash):
-        await throttle.record_failure(attempt, now=now, policy=policy)
-        raise ValidationFailed(
-            "The password is not correct",
-            code="current_password_invalid",
-            errors=[{"loc": ["body", "password"], "msg": "Incorrect password", "type": "invalid"}],
-        )
+    await service.check_current_password(
+        user, password, attempt=attempt, hasher=hasher, policy=policy, now=now, field="password"
+    )
     if not await _accept_code(row, code, user_id=user.id, secret_key=secret_key, now=now):
         await throttle.record_failure(attempt, now=now, policy=policy)
         raise _code_invalid()

@@ -386,13 +386,15 @@ async def change_password(
     attempt = throttle.Attempt(username_key=user.username_key, ip=client.bounded().ip)
     if wait := await throttle.reserve(attempt, now=now, policy=policy):
         raise _throttled(wait)
-    if not await hasher.verify(current_password, user.password_hash):
-        await throttle.record_failure(attempt, now=now, policy=policy)
-        raise ValidationFailed(
-            "The current password is not correct",
-            code="current_password_invalid",
-            errors=[{"loc": ["body", "current_password"], "msg": "Incorrect password", "type": "invalid"}],
-        )
+    await check_current_password(
+        user,
+        current_password,
+        attempt=attempt,
+        hasher=hasher,
+        policy=policy,
+        now=now,
+        field="current_password",
+    )
     await throttle.record_success(attempt)
     await replace_password(
         user=user,
@@ -403,6 +405,27 @@ async def change_password(
         keep=principal.login_id,
         now=now,
     )
+
+
+async def check_current_password(
+    user: User,
+    password: str,
+    *,
+    attempt: throttle.Attempt,
+    hasher: PasswordHasher,
+    policy: ThrottlePolicy,
+    now: datetime,
+    field: str,
+) -> None:
+    """A signed-in user confirming their password (its throttling place reserved): a wrong one is a
+    failed login, and 422 `current_password_invalid` on `field` (not 401, which reads as a lost session)."""
+    if not await hasher.verify(password, user.password_hash):
+        await throttle.record_failure(attempt, now=now, policy=policy)
+        raise ValidationFailed(
+            "The current password is not correct",
+            code="current_password_invalid",
+            errors=[{"loc": ["body", field], "msg": "Incorrect password", "type": "invalid"}],
+        )
 
 
 @dataclass(frozen=True)
