@@ -1,6 +1,6 @@
 """The command line: `python -m backend COMMAND`.
 
-serve | migrate | makemigrations | openapi | create-admin | reset-password | purge | seed-demo
+serve | migrate | makemigrations | openapi | create-admin | reset-password | reset-mfa | purge | seed-demo
 | import-flask-template
 """
 
@@ -23,6 +23,7 @@ from tortoise import Tortoise
 
 from backend import clock, compat
 from backend.app import create_app
+from backend.auth import mfa
 from backend.auth.passwords import PasswordHasher
 from backend.compat.sanic_watchdog import gave_up
 from backend.config import Settings, load_settings
@@ -131,6 +132,17 @@ async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _reset_mfa(settings: Settings, args: argparse.Namespace) -> int:
+    user = await User.get_or_none(username_key=users.username_key(args.username))
+    if user is None:
+        print(f"No user named {args.username!r}", file=sys.stderr)
+        return 1
+    was_on, ended = await mfa.reset(user_id=user.id, now=clock.utcnow())
+    state = "Reset the two-factor login of" if was_on else "Two-factor login was not on for"
+    print(f"{state} {user.username!r}; ended {ended} login(s)", flush=True)
+    return 0
+
+
 async def _purge(settings: Settings, args: argparse.Namespace) -> int:
     report = await purge_all(settings, now=clock.utcnow())
     print(f"Purged {report}")
@@ -202,6 +214,12 @@ def parser() -> argparse.ArgumentParser:
     reset.add_argument("--username", required=True)
     reset.add_argument("--password", help="generated, printed and to be changed at next login when omitted")
     reset.set_defaults(run=database_command(_reset_password))
+
+    mfa_reset = commands.add_parser(
+        "reset-mfa", help="turn a user's two-factor login off (a lost phone) and end their logins"
+    )
+    mfa_reset.add_argument("--username", required=True)
+    mfa_reset.set_defaults(run=database_command(_reset_mfa))
 
     commands.add_parser("purge", help="run the clean-up jobs once").set_defaults(run=database_command(_purge))
     demo = commands.add_parser("seed-demo", help="create a few demo patients with appointments and measures")

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     login_failures_per_username_total: Annotated[int, Field(ge=1)] = 30
     login_failures_per_ip: Annotated[int, Field(ge=1)] = 20
     login_backoff_seconds: Annotated[int, Field(ge=1)] = 30
+    # Roles whose holders must log in with two-factor (comma-separated; e.g. `admin`).
+    mfa_required_roles: Annotated[list[str], NoDecode] = []
 
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
     metrics_enabled: bool = True
@@ -115,7 +117,7 @@ class Settings(BaseSettings):
             return [ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("cors_origins", "access_log_exclude", mode="before")
+    @field_validator("cors_origins", "access_log_exclude", "mfa_required_roles", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

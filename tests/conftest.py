@@ -30,7 +30,8 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 APP_TABLES = (
     "user_role", "token", "login_throttle", "access_log", "access_log_rollup", "measure", "appointment",
-    "patient", "category", '"user"', "role", "flask_import_row", "api_key",
+    "patient", "category", '"user"', "role", "flask_import_row", "api_key", "user_mfa", "mfa_recovery_code",
+    "mfa_token_use",
 )  # fmt: skip
 
 requires_postgres = pytest.mark.postgres

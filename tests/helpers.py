@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any, Self
 
 import httpx
+import jwt.api_jwt
+import pytest
 
+from backend import clock
 from backend.errors import PROBLEM_JSON
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -81,3 +85,23 @@ async def raw_http(base_url: str, request: bytes) -> bytes:
 
 def raw_status(response: bytes) -> int:
     return int(response.split(b" ", 2)[1])
+
+
+class ServerClock:
+    """The server's clock, moved on instead of slept through: the time tokens are issued at
+    (`backend.clock.utcnow`) and the time PyJWT checks their expiry against."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.offset = timedelta()
+        server = self
+
+        class ShiftedDatetime(datetime):
+            @classmethod
+            def now(cls, tz: tzinfo | None = None) -> Self:
+                return super().now(tz) + server.offset
+
+        monkeypatch.setattr(jwt.api_jwt, "datetime", ShiftedDatetime)
+        monkeypatch.setattr(clock, "utcnow", lambda: datetime.now(UTC) + self.offset)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)

@@ -12,7 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from backend.auth.models import UserMfa
+from backend.clock import utcnow
 from backend.config import Settings
+from tests.factories import make_user
 from tests.harness import (
     ROOT,
     free_port,
@@ -74,6 +77,19 @@ def test_reset_password_for_a_locked_out_admin(settings: Settings) -> None:
     assert result.returncode == 0, result.stderr
     assert "to be changed at the next login" in result.stdout
     missing = backend(settings, "reset-password", "--username", "nobody")
+    assert missing.returncode == 1
+    assert "No user named" in missing.stderr
+
+
+async def test_reset_mfa_for_an_admin_who_lost_their_phone(settings: Settings, db: None) -> None:
+    admin = await make_user("alice", roles=("admin", "user"))
+    await UserMfa.create(user_id=admin.id, secret="sealed", confirmed_at=utcnow())
+
+    result = backend(settings, "reset-mfa", "--username", "ALICE")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Reset the two-factor login of 'alice'; ended 0 login(s)\n"
+    assert not await UserMfa.exists(user_id=admin.id)
+    missing = backend(settings, "reset-mfa", "--username", "nobody")
     assert missing.returncode == 1
     assert "No user named" in missing.stderr
 

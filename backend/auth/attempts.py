@@ -10,7 +10,7 @@ from backend.app_types import AppRequest
 from backend.audit.events import record_note
 from backend.auth import service
 from backend.auth.decorators import client_of
-from backend.auth.service import Session
+from backend.auth.service import SecondFactorNeeded, Session
 from backend.errors import Throttled, Unauthorized
 
 logger = logging.getLogger("backend.auth")
@@ -18,7 +18,9 @@ logger = logging.getLogger("backend.auth")
 GUESSED_FROM_ADDRESSES = 3
 
 
-async def login_recorded(request: AppRequest, *, username: str, password: str) -> Session:
+async def login_recorded(
+    request: AppRequest, *, username: str, password: str
+) -> Session | SecondFactorNeeded:
     """Log in, and note the attempt (who, and whether it succeeded) on the request's access-log row.
 
     A username that failed from several addresses within the throttling window is a security

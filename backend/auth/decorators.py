@@ -27,7 +27,7 @@ from backend.api import Handler, Problem, carry_operation
 from backend.api_keys import keys
 from backend.api_keys import service as api_keys
 from backend.app_types import AppRequest
-from backend.auth import service
+from backend.auth import mfa, service
 from backend.auth.service import Client, Principal
 from backend.docs import media, operations
 from backend.errors import PROBLEM_JSON, Forbidden, Unauthorized
@@ -92,11 +92,15 @@ async def resolve_principal(request: AppRequest) -> Principal:
     return principal
 
 
-def require_roles(*roles: str, during_password_change: bool = False) -> Callable[[Handler], Handler]:
+def require_roles(
+    *roles: str, during_password_change: bool = False, during_mfa_enrollment: bool = False
+) -> Callable[[Handler], Handler]:
     """Let the request through only for a live login whose user holds every role in `roles`.
 
     `during_password_change` admits a user who must change their password (after an admin
-    reset); everyone else in that state gets 403 `password_change_required`.
+    reset); everyone else in that state gets 403 `password_change_required`. Then, in the same
+    way, `during_mfa_enrollment` admits a user whose role requires two-factor login before they
+    turn it on (MFA_REQUIRED_ROLES); elsewhere they get 403 `mfa_enrollment_required`.
     """
     required = frozenset(roles)
 
@@ -109,6 +113,9 @@ def require_roles(*roles: str, during_password_change: bool = False) -> Callable
                     "You must change your password first (PUT /api/v1/auth/me/password)",
                     code="password_change_required",
                 )
+            required_mfa = request.app.ctx.settings.mfa_required_roles
+            if required_mfa and not during_mfa_enrollment and not principal.password_change_required:
+                await mfa.refuse_unenrolled(principal, required_mfa)
             if missing := missing_roles(principal, required):
                 raise Forbidden(f"This requires the role(s): {', '.join(sorted(missing))}")
             return await handler(request, *args, **kwargs)
@@ -117,7 +124,7 @@ def require_roles(*roles: str, during_password_change: bool = False) -> Callable
         operation = operations()[wrapper]
         operation.secured("bearer")
         operation.response(401, media(PROBLEM_JSON, Problem), "Missing, invalid, expired or revoked token")
-        if required or not during_password_change:
+        if required or not (during_password_change and during_mfa_enrollment):
             operation.response(403, media(PROBLEM_JSON, Problem), "Authenticated but not allowed")
         return wrapper
 

@@ -49,3 +49,49 @@ class LoginThrottle(Model):
     class Meta:
         table = "login_throttle"
         unique_together = (("scope", "username_key", "ip"),)
+
+
+class UserMfa(Model):
+    """A user's TOTP second factor (backend.auth.mfa): pending until `confirmed_at`, then on."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "models.User", related_name="mfa", on_delete=fields.CASCADE
+    )
+    secret = fields.CharField(max_length=255)  # sealed with a key derived from SECRET_KEY (sealing.py)
+    confirmed_at = fields.DatetimeField(null=True)
+    # The time step of the last code accepted: the next must be later, so no code is accepted twice.
+    last_step = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "user_mfa"
+
+
+class MfaRecoveryCode(Model):
+    """One single-use recovery code, kept as a keyed hash."""
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="mfa_recovery_codes", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=64)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "mfa_recovery_code"
+        unique_together = (("user_id", "code_hash"),)
+
+
+class MfaTokenUse(Model):
+    """An mfa_token that completed a login: its `jti`, unique, so that it completes no other."""
+
+    id = fields.BigIntField(primary_key=True)
+    jti = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="mfa_token_uses", on_delete=fields.CASCADE
+    )
+    expires_at = fields.DatetimeField(db_index=True)  # the token's: the row is of no use after it
+
+    class Meta:
+        table = "mfa_token_use"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from pydantic import Field
 from sanic import Blueprint, HTTPResponse
 from sanic_ext.extensions.openapi import openapi
 
@@ -12,8 +13,10 @@ from backend import clock
 from backend.api import Problem, body, json_response, no_content, parse_body, query, returns
 from backend.api_keys.keys import is_api_key
 from backend.app_types import AppRequest
-from backend.auth import attempts, lockouts, logins, service
+from backend.auth import attempts, lockouts, logins, mfa, mfa_routes, service
 from backend.auth.decorators import api_key_not_allowed, bearer_token, client_of, require_roles, require_user
+from backend.auth.mfa_schemas import LoginResponse, MfaChallengeResponse, MfaLoginRequest
+from backend.auth.mfa_tokens import MfaTokens
 from backend.auth.models import Token
 from backend.auth.schemas import (
     TOKEN_SORT,
@@ -24,7 +27,7 @@ from backend.auth.schemas import (
     TokenPage,
     TokenResponse,
 )
-from backend.auth.service import Session
+from backend.auth.service import SecondFactorNeeded, Session
 from backend.docs import media
 from backend.errors import NotFound, Unauthorized
 from backend.pagination import PageParams
@@ -36,8 +39,18 @@ REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/v1/auth"
 
 
-def session_response(request: AppRequest, session: Session, *, use_cookie: bool) -> HTTPResponse:
+class MeRead(UserRead):
+    """The caller's user, and whether they must enroll in two-factor login before anything else."""
+
+    mfa_enrollment_required: bool = Field(
+        description="a role of yours requires two-factor login and it is not on: only enrollment is open"
+    )
+
+
+async def session_response(request: AppRequest, session: Session, *, use_cookie: bool) -> HTTPResponse:
     tokens = request.app.ctx.tokens
+    required_roles = request.app.ctx.settings.mfa_required_roles
+    roles = (await users_service.roles_by_user([session.user_id]))[session.user_id] if required_roles else []
     response = json_response(
         TokenResponse(
             access_token=session.access.token,
@@ -45,6 +58,9 @@ def session_response(request: AppRequest, session: Session, *, use_cookie: bool)
             expires_in=tokens.ttl("access"),
             refresh_expires_in=tokens.ttl("refresh"),
             password_change_required=session.password_change_required,
+            mfa_enrollment_required=await mfa.enrollment_required(
+                user_id=session.user_id, roles=roles, required_roles=required_roles
+            ),
         )
     )
     if use_cookie:
@@ -88,13 +104,40 @@ def optional_body(request: AppRequest, model: type[RefreshRequest]) -> RefreshRe
 @bp.post("/login")
 @openapi.tag("auth")
 @body(LoginRequest)
-@returns(200, TokenResponse)
+@returns(200, LoginResponse, "Tokens; or, for a user with two-factor on, an mfa_token for /auth/login/mfa")
 @returns(401, Problem, "Invalid username or password (the same whether or not the user exists)")
 @returns(429, Problem, "Too many failed attempts; see Retry-After")
 async def login(request: AppRequest, body: LoginRequest) -> HTTPResponse:
     """Log in with a username and password."""
-    session = await attempts.login_recorded(request, username=body.username, password=body.password)
-    return session_response(request, session, use_cookie=body.use_cookie)
+    outcome = await attempts.login_recorded(request, username=body.username, password=body.password)
+    if isinstance(outcome, SecondFactorNeeded):
+        challenge = MfaTokens(request.app.ctx.settings.secret_key).issue(
+            user_id=outcome.user_id, now=clock.utcnow()
+        )
+        return json_response(MfaChallengeResponse(mfa_token=challenge.token, expires_in=challenge.expires_in))
+    return await session_response(request, outcome, use_cookie=body.use_cookie)
+
+
+@bp.post("/login/mfa")
+@openapi.tag("auth")
+@body(MfaLoginRequest)
+@returns(200, TokenResponse)
+@returns(401, Problem, "`mfa_token_invalid`, `mfa_token_expired`, `mfa_token_used` or `mfa_code_invalid`")
+@returns(429, Problem, "Too many failed attempts; see Retry-After")
+async def login_mfa(request: AppRequest, body: MfaLoginRequest) -> HTTPResponse:
+    """The second step of a two-factor login: the mfa_token and a TOTP code or a recovery code."""
+    settings = request.app.ctx.settings
+    session = await mfa.complete_login(
+        mfa_token=body.mfa_token,
+        code=body.code,
+        client=client_of(request),
+        policy=request.app.ctx.throttle,
+        tokens=request.app.ctx.tokens,
+        challenges=MfaTokens(settings.secret_key),
+        secret_key=settings.secret_key,
+        now=clock.utcnow(),
+    )
+    return await session_response(request, session, use_cookie=body.use_cookie)
 
 
 @bp.post("/refresh")
@@ -115,7 +158,7 @@ async def refresh(request: AppRequest) -> HTTPResponse:
         now=clock.utcnow(),
         reuse_grace=timedelta(seconds=request.app.ctx.settings.refresh_reuse_grace_seconds),
     )
-    return session_response(request, session, use_cookie=from_cookie)
+    return await session_response(request, session, use_cookie=from_cookie)
 
 
 @bp.post("/logout")
@@ -146,13 +189,17 @@ async def logout_all(request: AppRequest) -> HTTPResponse:
 
 
 @bp.get("/me")
-@require_roles(during_password_change=True)
+@require_roles(during_password_change=True, during_mfa_enrollment=True)
 @openapi.tag("auth")
-@returns(200, UserRead)
+@returns(200, MeRead)
 async def me(request: AppRequest) -> HTTPResponse:
     """The caller's user."""
     user = await users_service.get_user(request.ctx.principal.user_id)
-    return json_response(user_read(user, (await users_service.roles_by_user([user.id]))[user.id]))
+    roles = (await users_service.roles_by_user([user.id]))[user.id]
+    enabled = await mfa.is_enabled(user.id)
+    required = mfa.requires_mfa(roles, request.app.ctx.settings.mfa_required_roles) and not enabled
+    read = user_read(user, roles, mfa_enabled=enabled)
+    return json_response(MeRead(**read.model_dump(), mfa_enrollment_required=required))
 
 
 @bp.put("/me/password")
@@ -202,4 +249,4 @@ async def revoke_my_token(request: AppRequest, token_id: uuid.UUID) -> HTTPRespo
     return no_content()
 
 
-blueprints = [bp, lockouts.bp, *logins.blueprints]
+blueprints = [bp, lockouts.bp, *logins.blueprints, *mfa_routes.blueprints]

@@ -41,6 +41,9 @@ class TokenResponse(ResponseModel):
     expires_in: int
     refresh_expires_in: int
     password_change_required: bool
+    mfa_enrollment_required: bool = Field(
+        default=False, description="a role requires two-factor login and it is not on: enroll first"
+    )
 
 
 class PasswordChange(RequestModel):

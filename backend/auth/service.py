@@ -17,11 +17,19 @@ from tortoise.queryset import QuerySet
 
 from backend import clock, metrics
 from backend.auth import throttle
-from backend.auth.models import Token
+from backend.auth.models import Token, UserMfa
 from backend.auth.passwords import PasswordHasher
 from backend.auth.policy import password_problems
 from backend.auth.throttle import ThrottlePolicy
-from backend.auth.tokens import Claims, ExpiredToken, InvalidToken, IssuedToken, TokenService, TokenType
+from backend.auth.tokens import (
+    PASSWORD,
+    Claims,
+    ExpiredToken,
+    InvalidToken,
+    IssuedToken,
+    TokenService,
+    TokenType,
+)
 from backend.errors import Throttled, Unauthorized, ValidationFailed
 from backend.proxy import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
 from backend.transactions import atomic
@@ -60,6 +68,15 @@ class Session:
     access: IssuedToken
     refresh: IssuedToken
     password_change_required: bool
+    user_id: int
+
+
+@dataclass(frozen=True)
+class SecondFactorNeeded:
+    """The password was right, and the user has two-factor on: the login waits for a code
+    (backend.auth.mfa)."""
+
+    user_id: int
 
 
 def token_error(error: InvalidToken) -> Unauthorized:
@@ -76,10 +93,10 @@ def _throttled(seconds: int) -> Throttled:
 
 
 def _issue(
-    *, tokens: TokenService, user_id: int, login_id: uuid.UUID, now: datetime
+    *, tokens: TokenService, user_id: int, login_id: uuid.UUID, now: datetime, amr: tuple[str, ...]
 ) -> tuple[IssuedToken, IssuedToken]:
-    access = tokens.issue(user_id=user_id, login_id=login_id, kind="access", now=now)
-    refresh = tokens.issue(user_id=user_id, login_id=login_id, kind="refresh", now=now)
+    access = tokens.issue(user_id=user_id, login_id=login_id, kind="access", now=now, amr=amr)
+    refresh = tokens.issue(user_id=user_id, login_id=login_id, kind="refresh", now=now, amr=amr)
     return access, refresh
 
 
@@ -100,7 +117,7 @@ async def login(
     tokens: TokenService,
     policy: ThrottlePolicy,
     now: datetime,
-) -> Session:
+) -> Session | SecondFactorNeeded:
     """Check the credentials with exactly one password hash, whether or not the user exists."""
     key = username.casefold()
     client = client.bounded()
@@ -115,25 +132,43 @@ async def login(
         raise BadCredentials(addresses_guessing=guessing)
     # A hash imported from the Flask template is replaced by ours, hashed before the transaction.
     upgraded = await hasher.hash(password) if hasher.needs_rehash(user.password_hash) else None
-    login_id = uuid.uuid4()
-    access, refresh = _issue(tokens=tokens, user_id=user.id, login_id=login_id, now=now)
     # One transaction, not several: on SQLite each write takes the database's only write lock, and
     # the access log's commits would queue behind every one of them.
+    if await UserMfa.exists(user_id=user.id, confirmed_at__not_isnull=True):
+        async with atomic():  # the login is not done: the places are given back, the count stays
+            await throttle.record_success(attempt, final=False)
+            await _upgrade_hash(user, upgraded)
+        return SecondFactorNeeded(user_id=user.id)
     async with atomic():
         await throttle.record_success(attempt)
-        await Token.create(
-            id=login_id,
-            user_id=user.id,
-            refresh_jti=refresh.jti,
-            expires_at=refresh.expires_at,
-            last_used_at=now,
-            ip=client.ip,
-            user_agent=client.user_agent,
-        )
-        await User.filter(id=user.id).update(last_login_at=now)
-        if upgraded is not None:  # unless the password changed meanwhile
-            await User.filter(id=user.id, password_hash=user.password_hash).update(password_hash=upgraded)
-    return Session(access, refresh, user.password_change_required)
+        session = await open_session(user=user, client=client, tokens=tokens, now=now, amr=PASSWORD)
+        await _upgrade_hash(user, upgraded)
+    return session
+
+
+async def _upgrade_hash(user: User, upgraded: str | None) -> None:
+    if upgraded is not None:  # unless the password changed meanwhile
+        await User.filter(id=user.id, password_hash=user.password_hash).update(password_hash=upgraded)
+
+
+async def open_session(
+    *, user: User, client: Client, tokens: TokenService, now: datetime, amr: tuple[str, ...]
+) -> Session:
+    """Start a login for a user whose credentials passed (in the caller's transaction)."""
+    client = client.bounded()
+    login_id = uuid.uuid4()
+    access, refresh = _issue(tokens=tokens, user_id=user.id, login_id=login_id, now=now, amr=amr)
+    await Token.create(
+        id=login_id,
+        user_id=user.id,
+        refresh_jti=refresh.jti,
+        expires_at=refresh.expires_at,
+        last_used_at=now,
+        ip=client.ip,
+        user_agent=client.user_agent,
+    )
+    await User.filter(id=user.id).update(last_login_at=now)
+    return Session(access, refresh, user.password_change_required, user.id)
 
 
 # Every authenticated request runs this one statement, so it is written out: built by the ORM
@@ -224,7 +259,9 @@ async def refresh(
     an older secret presented again means the token was stolen, and the whole login ends."""
     claims, rows = await _live_login(refresh_token, kind="refresh", tokens=tokens, now=now)
     client = client.bounded()
-    access, renewed = _issue(tokens=tokens, user_id=claims.user_id, login_id=claims.login_id, now=now)
+    access, renewed = _issue(
+        tokens=tokens, user_id=claims.user_id, login_id=claims.login_id, now=now, amr=claims.amr
+    )
     rotated = await Token.filter(
         id=claims.login_id, refresh_jti=claims.jti, revoked_at=None, blocked=False
     ).update(
@@ -238,7 +275,7 @@ async def refresh(
     )
     if rotated == 1:
         metrics.token_refreshed()
-        return Session(access, renewed, rows[0]["password_change_required"])
+        return Session(access, renewed, rows[0]["password_change_required"], claims.user_id)
     await _refuse_replay(claims, now=now, reuse_grace=reuse_grace)
     raise Unauthorized("This login has been revoked", code="token_revoked")
 
@@ -250,7 +287,9 @@ async def access_for_refresh_token(*, refresh_token: str, tokens: TokenService, 
     if rows[0]["refresh_jti"] != claims.jti:
         raise Unauthorized("This login has been revoked", code="token_revoked")
     metrics.token_refreshed()
-    return tokens.issue(user_id=claims.user_id, login_id=claims.login_id, kind="access", now=now)
+    return tokens.issue(
+        user_id=claims.user_id, login_id=claims.login_id, kind="access", now=now, amr=claims.amr
+    )
 
 
 async def _refuse_replay(claims: Claims, *, now: datetime, reuse_grace: timedelta) -> None:
@@ -345,13 +384,15 @@ async def change_password(
     attempt = throttle.Attempt(username_key=user.username_key, ip=client.bounded().ip)
     if wait := await throttle.reserve(attempt, now=now, policy=policy):
         raise _throttled(wait)
-    if not await hasher.verify(current_password, user.password_hash):
-        await throttle.record_failure(attempt, now=now, policy=policy)
-        raise ValidationFailed(
-            "The current password is not correct",
-            code="current_password_invalid",
-            errors=[{"loc": ["body", "current_password"], "msg": "Incorrect password", "type": "invalid"}],
-        )
+    await check_current_password(
+        user,
+        current_password,
+        attempt=attempt,
+        hasher=hasher,
+        policy=policy,
+        now=now,
+        field="current_password",
+    )
     await throttle.record_success(attempt)
     await replace_password(
         user=user,
@@ -362,6 +403,27 @@ async def change_password(
         keep=principal.login_id,
         now=now,
     )
+
+
+async def check_current_password(
+    user: User,
+    password: str,
+    *,
+    attempt: throttle.Attempt,
+    hasher: PasswordHasher,
+    policy: ThrottlePolicy,
+    now: datetime,
+    field: str,
+) -> None:
+    """A signed-in user confirming their password (its throttling place reserved): a wrong one is a
+    failed login, and 422 `current_password_invalid` on `field` (not 401, which reads as a lost session)."""
+    if not await hasher.verify(password, user.password_hash):
+        await throttle.record_failure(attempt, now=now, policy=policy)
+        raise ValidationFailed(
+            "The current password is not correct",
+            code="current_password_invalid",
+            errors=[{"loc": ["body", field], "msg": "Incorrect password", "type": "invalid"}],
+        )
 
 
 @dataclass(frozen=True)

@@ -157,11 +157,14 @@ async def _locked_for_update(attempt: Attempt, connection: BaseDBAsyncClient) ->
     return await buckets.select_for_update().using_db(connection).all()
 
 
-async def record_success(attempt: Attempt) -> None:
-    """The check passed: the (username, address) bucket starts afresh, the others get the place back."""
+async def record_success(attempt: Attempt, *, final: bool = True) -> None:
+    """The check passed: the (username, address) bucket starts afresh, the others get the place back.
+
+    `final=False` (a password that a second factor must follow) only gives every place back: the
+    failures counted so far stay, until the login is complete."""
     for scope, username, ip in attempt.buckets():
         bucket = LoginThrottle.filter(scope=scope, username_key=username, ip=ip)
-        if scope == Scope.user_address:
+        if scope == Scope.user_address and final:
             await bucket.delete()
         else:
             await bucket.filter(failures__gt=0).update(failures=F("failures") - 1)

@@ -28,6 +28,9 @@ TokenType = Literal["access", "refresh"]
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "sid", "jti", "typ", "iat", "exp", "iss", "aud"]
 VERIFIED_CACHE_SIZE = 4096  # a few hundred bytes each
+# `amr` (RFC 8176): how the login was authenticated. A refresh passes it on to the tokens it issues.
+PASSWORD: tuple[str, ...] = ("pwd",)
+PASSWORD_AND_OTP: tuple[str, ...] = ("pwd", "otp")
 
 
 class InvalidToken(Exception):
@@ -45,6 +48,7 @@ class Claims:
     jti: str
     type: TokenType
     expires_at: datetime
+    amr: tuple[str, ...] = PASSWORD
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,15 @@ class TokenService:
     def ttl(self, kind: TokenType) -> int:
         return self._ttl[kind]
 
-    def issue(self, *, user_id: int, login_id: uuid.UUID, kind: TokenType, now: datetime) -> IssuedToken:
+    def issue(
+        self,
+        *,
+        user_id: int,
+        login_id: uuid.UUID,
+        kind: TokenType,
+        now: datetime,
+        amr: tuple[str, ...] = PASSWORD,
+    ) -> IssuedToken:
         jti = uuid.uuid4().hex
         expires_at = now + timedelta(seconds=self._ttl[kind])
         payload = {
@@ -103,6 +115,7 @@ class TokenService:
             "exp": int(expires_at.timestamp()),
             "iss": self.issuer,
             "aud": self.audience,
+            "amr": list(amr),
         }
         return IssuedToken(jwt.encode(payload, self._secret, algorithm=ALGORITHM), jti, expires_at)
 
@@ -156,7 +169,12 @@ class TokenService:
 
 def _claims(payload: dict[str, Any]) -> Claims | None:
     kind = payload["typ"]
-    if kind not in ("access", "refresh"):
+    amr = payload.get("amr", list(PASSWORD))  # tokens issued before `amr` were password logins
+    if (
+        kind not in ("access", "refresh")
+        or not isinstance(amr, list)
+        or not all(isinstance(m, str) for m in amr)
+    ):
         return None
     try:
         return Claims(
@@ -165,6 +183,7 @@ def _claims(payload: dict[str, Any]) -> Claims | None:
             jti=str(payload["jti"]),
             type=kind,
             expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+            amr=tuple(amr),
         )
     except (TypeError, ValueError):
         return None

@@ -17,7 +17,7 @@ from tortoise.queryset import QuerySet
 
 from backend.audit import partitions
 from backend.audit.models import AccessLog, AccessLogRollup
-from backend.auth.models import LoginThrottle, Token
+from backend.auth.models import LoginThrottle, MfaTokenUse, Token
 from backend.config import Settings
 from backend.patients.models import PatientIdempotencyKey
 
@@ -34,6 +34,7 @@ class PurgeReport:
     login_throttles: int
     access_log: int
     idempotency_keys: int
+    mfa_token_uses: int
     access_log_partitions: tuple[str, ...] = ()  # created (PostgreSQL)
 
     def rows(self) -> dict[str, int]:
@@ -44,7 +45,8 @@ class PurgeReport:
         created = f", created {', '.join(self.access_log_partitions)}" if self.access_log_partitions else ""
         return (
             f"{self.tokens} token(s), {self.login_throttles} login throttling bucket(s), "
-            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s){created}"
+            f"{self.access_log} access-log row(s), {self.idempotency_keys} idempotency key(s), "
+            f"{self.mfa_token_uses} used mfa_token(s){created}"
         )
 
 
@@ -111,6 +113,11 @@ async def purge_idempotency_keys(*, now: datetime, keep_hours: int, batch_size: 
     return await delete_in_batches(old, batch_size=batch_size)
 
 
+async def purge_mfa_token_uses(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Used mfa_tokens past their expiry: no one can present them again anyway."""
+    return await delete_in_batches(MfaTokenUse.filter(expires_at__lt=now), batch_size=batch_size)
+
+
 async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
     created = await ensure_access_log_partitions(
         now=now,
@@ -126,6 +133,7 @@ async def purge_all(settings: Settings, *, now: datetime) -> PurgeReport:
         idempotency_keys=await purge_idempotency_keys(
             now=now, keep_hours=settings.idempotency_key_retention_hours
         ),
+        mfa_token_uses=await purge_mfa_token_uses(now=now),
         access_log_partitions=tuple(created),
     )
     return report

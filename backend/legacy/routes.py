@@ -28,6 +28,7 @@ from backend.app_types import AppRequest
 from backend.auth import service as auth_service
 from backend.auth.attempts import login_recorded
 from backend.auth.decorators import bearer_token, require_roles
+from backend.auth.service import SecondFactorNeeded
 from backend.auth.tokens import InvalidToken
 from backend.docs import media, operations
 from backend.errors import Unauthorized
@@ -134,6 +135,8 @@ async def refresh_claims(request: AppRequest) -> Any:
 async def legacy_login(request: AppRequest, body: LegacyLogin) -> HTTPResponse:
     """Log in (Flask template)."""
     session = await login_recorded(request, username=body.username or "", password=body.password or "")
+    if isinstance(session, SecondFactorNeeded):  # this API has no second step
+        return msg(401, "This account uses two-factor login: log in through /api/v1/auth/login")
     return json({"access_token": session.access.token, "refresh_token": session.refresh.token})
 
 

@@ -12,7 +12,7 @@ from sanic_ext.extensions.openapi import openapi
 from backend.api import Problem, body, created, json_response, no_content, query, returns
 from backend.app_types import AppRequest
 from backend.audit.events import record_event, role_target, user_target
-from backend.auth import throttle
+from backend.auth import mfa, throttle
 from backend.auth.decorators import require_roles
 from backend.pagination import PageParams, page_of, paginate
 from backend.users import service
@@ -44,7 +44,8 @@ ROLE_SORT = {"name": "name", "user_count": "user_count"}
 
 
 async def read(user: User) -> UserRead:
-    return user_read(user, (await service.roles_by_user([user.id]))[user.id])
+    roles = (await service.roles_by_user([user.id]))[user.id]
+    return user_read(user, roles, mfa_enabled=await mfa.is_enabled(user.id))
 
 
 @users.get("/")
@@ -57,7 +58,8 @@ async def list_users(request: AppRequest, query: UserQuery) -> HTTPResponse:
     found = service.search_users(q=query.q, role=query.role, is_active=query.is_active)
     page, total = await paginate(found, query, allowed_sort=USER_SORT, default_sort=["username_key", "id"])
     role_names = await service.roles_by_user([user.id for user in page])
-    items = [user_read(user, role_names[user.id]) for user in page]
+    two_factor = await mfa.enabled_among([user.id for user in page])
+    items = [user_read(user, role_names[user.id], mfa_enabled=user.id in two_factor) for user in page]
     return json_response(page_of(UserPage, items, total, query))
 
 

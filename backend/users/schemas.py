@@ -23,6 +23,7 @@ class UserRead(ResponseModel):
     roles: list[str]
     is_active: bool
     password_change_required: bool
+    mfa_enabled: bool
     created_at: datetime
     last_login_at: datetime | None
 
@@ -78,13 +79,14 @@ class RoleUpdate(RequestModel):
     description: Description
 
 
-def user_read(user: User, roles: list[str]) -> UserRead:
+def user_read(user: User, roles: list[str], *, mfa_enabled: bool) -> UserRead:
     return UserRead(
         id=user.id,
         username=user.username,
         roles=roles,
         is_active=user.is_active,
         password_change_required=user.password_change_required,
+        mfa_enabled=mfa_enabled,
         created_at=user.created_at,
         last_login_at=user.last_login_at,
     )

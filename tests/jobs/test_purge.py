@@ -6,7 +6,7 @@ import pytest
 from tortoise import connections
 
 from backend.audit.models import AccessLog
-from backend.auth.models import LoginThrottle, Token
+from backend.auth.models import LoginThrottle, MfaTokenUse, Token
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.jobs.purge import (
@@ -14,6 +14,7 @@ from backend.jobs.purge import (
     purge_all,
     purge_idempotency_keys,
     purge_login_throttles,
+    purge_mfa_token_uses,
     purge_tokens,
 )
 from backend.patients.models import Patient, PatientIdempotencyKey
@@ -41,6 +42,15 @@ async def test_purges_delete_in_bounded_batches_until_done() -> None:
         await make_token(user, expires_at=NOW - timedelta(days=1))
     assert await purge_tokens(now=NOW, keep_revoked_days=7, batch_size=2) == 7
     assert await Token.all().count() == 0
+
+
+async def test_used_mfa_tokens_go_once_expired() -> None:
+    user = await make_user()
+    await MfaTokenUse.create(jti="expired", user_id=user.id, expires_at=NOW - timedelta(seconds=1))
+    await MfaTokenUse.create(jti="current", user_id=user.id, expires_at=NOW + timedelta(seconds=60))
+
+    assert await purge_mfa_token_uses(now=NOW) == 1
+    assert await MfaTokenUse.all().values_list("jti", flat=True) == ["current"]
 
 
 async def test_throttling_buckets_untouched_for_a_window_and_unlocked_are_purged() -> None:

@@ -6,19 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Self
+from datetime import date, datetime
 
 import httpx
-import jwt.api_jwt
 import pytest
 from sanic import Sanic
 
-from backend import clock
 from backend.config import Settings
 from backend.patients.models import Patient
 from tests.factories import make_user
 from tests.harness import serve_in_process
+from tests.helpers import ServerClock
 
 BASE_HEADER = {"Content-Type": "application/json"}
 
@@ -89,26 +87,6 @@ class TemplateClient:
         answers["update again"] = self.update_patient(access_token, "Luca")
         answers["logout"] = self.logout(refresh_token)
         return answers
-
-
-class ServerClock:
-    """The server's clock, moved on instead of slept through: the time tokens are issued at
-    (`backend.clock.utcnow`) and the time PyJWT checks their expiry against."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.offset = timedelta()
-        server = self
-
-        class ShiftedDatetime(datetime):
-            @classmethod
-            def now(cls, tz: tzinfo | None = None) -> Self:
-                return super().now(tz) + server.offset
-
-        monkeypatch.setattr(jwt.api_jwt, "datetime", ShiftedDatetime)
-        monkeypatch.setattr(clock, "utcnow", lambda: datetime.now(UTC) + self.offset)
-
-    def advance(self, seconds: float) -> None:
-        self.offset += timedelta(seconds=seconds)
 
 
 @pytest.fixture

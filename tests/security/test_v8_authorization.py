@@ -11,8 +11,11 @@ import httpx
 import pytest
 from sanic import Sanic
 
+from backend.app import create_app
 from backend.auth.models import Token
+from backend.config import Settings
 from tests.factories import make_user
+from tests.harness import serve_in_process
 from tests.helpers import Caller, bearer, caller, login
 
 Access = Literal["public", "refresh", "authenticated", "user", "admin"]
@@ -26,6 +29,7 @@ POLICY: dict[tuple[str, str], Access] = {
     ("GET", "api/v1/docs"): "public",
     ("GET", "api/v1/docs/sanic-ext/openapi.json"): "public",
     ("POST", "api/v1/auth/login"): "public",
+    ("POST", "api/v1/auth/login/mfa"): "public",  # takes the mfa_token of the password step
     ("POST", "api/auth"): "public",  # the Flask template's /api/auth/: the slash is optional
     ("POST", "api/v1/auth/refresh"): "refresh",
     ("POST", "api/v1/auth/logout"): "refresh",
@@ -40,6 +44,9 @@ POLICY: dict[tuple[str, str], Access] = {
     ("POST", "api/v1/auth/me/api-keys"): "authenticated",
     ("GET", "api/v1/auth/me/api-keys/<key_id:uuid>"): "authenticated",
     ("DELETE", "api/v1/auth/me/api-keys/<key_id:uuid>"): "authenticated",
+    ("POST", "api/v1/auth/me/mfa/totp"): "authenticated",
+    ("POST", "api/v1/auth/me/mfa/totp/confirm"): "authenticated",
+    ("DELETE", "api/v1/auth/me/mfa"): "authenticated",
     ("GET", "api/v1/patients"): "user",
     ("POST", "api/v1/patients"): "user",
     ("GET", "api/v1/patients/<patient_id:id>"): "user",
@@ -80,6 +87,7 @@ POLICY: dict[tuple[str, str], Access] = {
     ("PUT", "api/v1/users/<user_id:id>/password"): "admin",
     ("GET", "api/v1/users/<user_id:id>/tokens"): "admin",
     ("DELETE", "api/v1/users/<user_id:id>/tokens"): "admin",
+    ("DELETE", "api/v1/users/<user_id:id>/mfa"): "admin",
     ("PATCH", "api/v1/tokens/<token_id:uuid>"): "admin",
     ("GET", "api/v1/roles"): "admin",
     ("POST", "api/v1/roles"): "admin",
@@ -97,6 +105,12 @@ POLICY: dict[tuple[str, str], Access] = {
 }
 # Routes open to a user who must change their password first (after an admin reset).
 DURING_PASSWORD_CHANGE = {("GET", "api/v1/auth/me"), ("PUT", "api/v1/auth/me/password")}
+# Routes open to a user whose role requires two-factor login before they turn it on.
+DURING_MFA_ENROLLMENT = {
+    ("GET", "api/v1/auth/me"),
+    ("POST", "api/v1/auth/me/mfa/totp"),
+    ("POST", "api/v1/auth/me/mfa/totp/confirm"),
+}
 PARAMETER = re.compile(r"<(\w+):(\w+)>")
 
 
@@ -301,3 +315,24 @@ async def test_user_objects_never_carry_the_password_hash(client: httpx.AsyncCli
         assert response.status_code in {200, 201}
         assert "password_hash" not in response.text
         assert "$2b$" not in response.text
+
+
+async def test_a_role_that_requires_two_factor_locks_every_other_route_until_enrollment(
+    settings: Settings,
+) -> None:
+    """ASVS 6.3.3: with MFA_REQUIRED_ROLES=admin, an admin without two-factor can only enroll."""
+    app = create_app(
+        settings.model_copy(update={"mfa_required_roles": ["admin"]}), name=f"v8_{uuid.uuid4().hex}"
+    )
+    async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as client:
+        await make_user("unenrolled", roles=("admin", "user"))
+        headers = bearer((await login(client, "unenrolled"))["access_token"])
+        wrong = []
+        for method, path in routes_with("authenticated", "user", "admin"):
+            response = await call(client, method, path, headers)
+            allowed = (method, path) in DURING_MFA_ENROLLMENT
+            if allowed == (
+                response.status_code == 403 and response.json()["code"] == "mfa_enrollment_required"
+            ):
+                wrong.append((method, path, response.status_code))
+    assert wrong == []

@@ -46,12 +46,14 @@ async def test_create_then_read_a_user(client: httpx.AsyncClient, admin: Caller)
     assert created["roles"] == ["user"]
     assert created["is_active"] is True
     assert created["password_change_required"] is True
+    assert created["mfa_enabled"] is False
     assert set(created) == {
         "id",
         "username",
         "roles",
         "is_active",
         "password_change_required",
+        "mfa_enabled",
         "created_at",
         "last_login_at",
     }

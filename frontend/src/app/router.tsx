@@ -31,6 +31,12 @@ export function createAppRouter() {
           }),
         },
         {
+          path: "/two-factor",
+          lazy: async () => ({
+            Component: (await import("@/app/routes/two-factor")).TwoFactorRoute,
+          }),
+        },
+        {
           path: "/",
           lazy: async () => ({ Component: (await import("@/app/routes/app-root")).AppRoot }),
           children: [

@@ -18,6 +18,14 @@ export type TokenPage = Schemas["TokenPage"];
 export type TokenUpdate = Schemas["TokenUpdate"];
 export type TokenResponse = Schemas["TokenResponse"];
 export type LoginRequest = Schemas["LoginRequest"];
+export type Me = Schemas["MeRead"];
+export type MfaChallenge = Schemas["MfaChallengeResponse"];
+/** What a password login answers: tokens, or (two-factor on) the challenge of the code step. */
+export type LoginResponse = Schemas["LoginResponse"];
+export type MfaLoginRequest = Schemas["MfaLoginRequest"];
+export type TotpEnrollment = Schemas["TotpEnrollment"];
+export type RecoveryCodes = Schemas["RecoveryCodes"];
+export type MfaDisable = Schemas["MfaDisable"];
 export type Role = Schemas["RoleRead"];
 export type RolePage = Schemas["RolePage"];
 export type RoleCreate = Schemas["RoleCreate"];

@@ -199,6 +199,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The second step of a two-factor login: the mfa_token and a TOTP code or a recovery code. */
+        post: operations["post~auth.login_mfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -284,6 +301,57 @@ export interface paths {
         post?: never;
         /** Revoke one of the caller's keys: it is refused from the next request on. */
         delete: operations["delete~my_api_keys.revoke_my_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Turn the caller's two-factor off, with their password and a code. */
+        delete: operations["delete~mfa.disable_mfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start enrolling an authenticator app: a new secret, not in force until confirmed. */
+        post: operations["post~mfa.start_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor on with a code from the app; answers ten recovery codes, shown this once. */
+        post: operations["post~mfa.confirm_totp"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -625,6 +693,23 @@ export interface paths {
         head?: never;
         /** Change the username, the roles or `is_active`; deactivating ends all the user's logins. */
         patch: operations["patch~users.update_user"];
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Reset a user's two-factor (a lost phone): it is off, and every login of theirs ends. */
+        delete: operations["delete~user_mfa.reset_user_mfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/users/{user_id}/password": {
@@ -1017,6 +1102,14 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** CodeConfirm */
+        CodeConfirm: {
+            /**
+             * Code
+             * @description a TOTP code or a recovery code
+             */
+            code: string;
+        };
         /** Deleted */
         Deleted: {
             /** Message */
@@ -1163,6 +1256,11 @@ export interface components {
              */
             use_cookie?: boolean;
         };
+        /**
+         * LoginResponse
+         * @description Tokens, or, for a user with two-factor on, the challenge of the second step.
+         */
+        LoginResponse: components["schemas"]["TokenResponse"] | components["schemas"]["MfaChallengeResponse"];
         /** LogoutRequest */
         LogoutRequest: {
             /**
@@ -1170,6 +1268,36 @@ export interface components {
              * @default null
              */
             refresh_token?: string | null;
+        };
+        /**
+         * MeRead
+         * @description The caller's user, and whether they must enroll in two-factor login before anything else.
+         */
+        MeRead: {
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
+            /** Roles */
+            roles: string[];
+            /** Is Active */
+            is_active: boolean;
+            /** Password Change Required */
+            password_change_required: boolean;
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Login At */
+            last_login_at: string | null;
+            /**
+             * Mfa Enrollment Required
+             * @description a role of yours requires two-factor login and it is not on: only enrollment is open
+             */
+            mfa_enrollment_required: boolean;
         };
         /** MeasureCreate */
         MeasureCreate: {
@@ -1243,6 +1371,51 @@ export interface components {
         Message: {
             /** Msg */
             msg: string;
+        };
+        /**
+         * MfaChallengeResponse
+         * @description A password login of a user with two-factor on: no tokens yet, POST /auth/login/mfa next.
+         */
+        MfaChallengeResponse: {
+            /**
+             * Mfa Required
+             * @default true
+             * @constant
+             */
+            mfa_required?: true;
+            /** Mfa Token */
+            mfa_token: string;
+            /**
+             * Expires In
+             * @description seconds the mfa_token is valid
+             */
+            expires_in: number;
+        };
+        /** MfaDisable */
+        MfaDisable: {
+            /** Password */
+            password: string;
+            /**
+             * Code
+             * @description a TOTP code or a recovery code
+             */
+            code: string;
+        };
+        /** MfaLoginRequest */
+        MfaLoginRequest: {
+            /** Mfa Token */
+            mfa_token: string;
+            /**
+             * Code
+             * @description a TOTP code or a recovery code
+             */
+            code: string;
+            /**
+             * Use Cookie
+             * @description Put the refresh token in an HttpOnly cookie instead of the body (the SPA)
+             * @default false
+             */
+            use_cookie?: boolean;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -1375,6 +1548,14 @@ export interface components {
             name: string;
             /** Count */
             count: number;
+        };
+        /** RecoveryCodes */
+        RecoveryCodes: {
+            /**
+             * Recovery Codes
+             * @description single-use codes for when the authenticator is lost; shown once
+             */
+            recovery_codes: string[];
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -1524,11 +1705,32 @@ export interface components {
             refresh_expires_in: number;
             /** Password Change Required */
             password_change_required: boolean;
+            /**
+             * Mfa Enrollment Required
+             * @description a role requires two-factor login and it is not on: enroll first
+             * @default false
+             */
+            mfa_enrollment_required?: boolean;
         };
         /** TokenUpdate */
         TokenUpdate: {
             /** Blocked */
             blocked: boolean;
+        };
+        /** TotpEnrollment */
+        TotpEnrollment: {
+            /**
+             * Secret
+             * @description base32, for typing into an authenticator app by hand
+             */
+            secret: string;
+            /** Otpauth Uri */
+            otpauth_uri: string;
+            /**
+             * Qr Svg
+             * @description the otpauth URI as a QR code, an SVG document
+             */
+            qr_svg: string;
         };
         /** UserCreate */
         UserCreate: {
@@ -1581,6 +1783,8 @@ export interface components {
             is_active: boolean;
             /** Password Change Required */
             password_change_required: boolean;
+            /** Mfa Enabled */
+            mfa_enabled: boolean;
             /**
              * Created At
              * Format: date-time
@@ -2576,6 +2780,93 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Tokens; or, for a user with two-factor on, an mfa_token for /auth/login/mfa */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid username or password (the same whether or not the user exists) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (Content-Type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The URL and headers are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post~auth.login_mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLoginRequest"];
+            };
+        };
+        responses: {
             /** @description OK */
             200: {
                 headers: {
@@ -2594,7 +2885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid username or password (the same whether or not the user exists) */
+            /** @description `mfa_token_invalid`, `mfa_token_expired`, `mfa_token_used` or `mfa_code_invalid` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2786,7 +3077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["MeRead"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token */
@@ -3070,6 +3361,270 @@ export interface operations {
             };
         };
     };
+    "delete~mfa.disable_mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaDisable"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A role of yours requires two-factor (`mfa_required_by_policy`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-factor is not on (`mfa_not_enabled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (Content-Type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `current_password_invalid` or `mfa_code_invalid` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The URL and headers are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post~mfa.start_totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrollment"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Two-factor is already on (`mfa_already_enabled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The URL and headers are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post~mfa.confirm_totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeConfirm"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No enrollment started (`mfa_not_started`), or two-factor is already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON (Content-Type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `mfa_code_invalid` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The URL and headers are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "put~auth.change_password": {
         parameters: {
             query?: never;
@@ -3101,6 +3656,15 @@ export interface operations {
             };
             /** @description Missing, invalid, expired or revoked token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5613,6 +6177,62 @@ export interface operations {
             };
             /** @description The body is invalid */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The URL and headers are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "delete~user_mfa.reset_user_mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,9 +4,16 @@ import { ColorSchemeToggle } from "@/components/color-scheme-toggle";
 import { usePageTitle } from "@/components/page-header";
 import { useMe } from "@/features/auth/api/get-me";
 import { LoginForm } from "@/features/auth/components/login-form";
-import { CHANGE_PASSWORD_PATH } from "@/features/auth/components/require-auth";
+import { CHANGE_PASSWORD_PATH, TWO_FACTOR_PATH } from "@/features/auth/components/require-auth";
+import type { TokenResponse } from "@/lib/api-schemas";
 
 type LoginState = { message?: string; from?: string } | null;
+
+/** Where a new login goes first: a pending password change, then a required two-factor setup. */
+function firstStop(data: TokenResponse, target: string): string {
+  if (data.password_change_required) return CHANGE_PASSWORD_PATH;
+  return data.mfa_enrollment_required ? TWO_FACTOR_PATH : target;
+}
 
 /** Only same-app paths, never another origin. */
 function safeFrom(from: string | undefined): string {
@@ -38,13 +45,7 @@ export function LoginRoute() {
               {state.message}
             </Alert>
           )}
-          <LoginForm
-            onSuccess={(data) =>
-              navigate(data.password_change_required ? CHANGE_PASSWORD_PATH : target, {
-                replace: true,
-              })
-            }
-          />
+          <LoginForm onSuccess={(data) => navigate(firstStop(data, target), { replace: true })} />
           <Center>
             <ColorSchemeToggle />
           </Center>

@@ -8,6 +8,8 @@ const VERBS: Record<string, string> = {
   "user.password_reset": "reset the password of",
   "user.tokens_revoke": "ended every login of",
   "user.mfa_reset": "reset the two-factor login of",
+  "user.mfa_enable": "turned on two-factor login for",
+  "user.mfa_disable": "turned off two-factor login for",
   "token.block": "blocked a login of",
   "token.unblock": "unblocked a login of",
   "role.create": "created the role",

@@ -1,15 +1,15 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { ApiError, api, getAccessToken, refreshAccessToken } from "@/lib/api-client";
-import type { User } from "@/lib/api-schemas";
+import type { Me } from "@/lib/api-schemas";
 
-export type { User };
+export type { Me };
 
 /**
  * The signed-in user, or null when nobody is signed in. Without an access token in
  * memory (a reload, a new tab) it first tries the refresh cookie, so a reload keeps the
  * user signed in.
  */
-export async function getSession({ signal }: { signal?: AbortSignal } = {}): Promise<User | null> {
+export async function getSession({ signal }: { signal?: AbortSignal } = {}): Promise<Me | null> {
   if (getAccessToken() === null) {
     try {
       await refreshAccessToken();
@@ -19,7 +19,7 @@ export async function getSession({ signal }: { signal?: AbortSignal } = {}): Pro
     }
   }
   try {
-    return await api.get<User>("/auth/me", { signal });
+    return await api.get<Me>("/auth/me", { signal });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;

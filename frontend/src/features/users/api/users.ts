@@ -77,3 +77,8 @@ export function useResetPassword() {
     api.put<void>(`/users/${id}/password`, body),
   );
 }
+
+/** Reset a user's two-factor login (a lost phone): it is off, and their logins end. */
+export function useResetMfa() {
+  return useInvalidatingMutation((id: number) => api.delete<void>(`/users/${id}/mfa`));
+}

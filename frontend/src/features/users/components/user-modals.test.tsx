@@ -15,6 +15,7 @@ const bob: User = {
   roles: ["user"],
   is_active: true,
   password_change_required: false,
+  mfa_enabled: false,
   created_at: "2025-01-01T00:00:00Z",
   last_login_at: null,
 };
