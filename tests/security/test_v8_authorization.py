@@ -25,6 +25,9 @@ Access = Literal["public", "refresh", "authenticated", "user", "admin"]
 POLICY: dict[tuple[str, str], Access] = {
     ("GET", "healthz"): "public",
     ("GET", "readyz"): "public",
+    # By address, not token: METRICS_ALLOW's addresses (loopback by default) only, 404 elsewhere,
+    # 405 for the other methods (tests/metrics/test_metrics.py).
+    **{(method, "metrics"): "public" for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
     ("GET", "api/v1/openapi.json"): "public",
     ("GET", "api/v1/docs"): "public",
     ("GET", "api/v1/docs/sanic-ext/openapi.json"): "public",
