@@ -153,6 +153,12 @@ def test_the_core_sets_measure_the_metrics_cost_on_the_read_in_the_same_pass() -
         assert names.index("read_metrics") == names.index("read_no_metrics") + 1
         assert scenario_set.variant_env(off.variant)["METRICS_ENABLED"] == "false"
         assert "METRICS_ENABLED" not in scenario_set.variant_env(on.variant)  # the default: on
+        # Each on a server of its own, serving nothing else: the same database state on both.
+        assert on.variant not in ("", off.variant)
+        assert [s.name for s in scenario_set.scenarios if s.variant in (on.variant, off.variant)] == [
+            "read_no_metrics",
+            "read_metrics",
+        ]
         assert (
             (on.path, on.headers)
             == (off.path, off.headers)
