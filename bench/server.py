@@ -188,8 +188,8 @@ def running_server(
 ) -> Iterator[Server]:
     """Migrate a fresh database, `seed` it, serve it on a free port; yield once healthy.
 
-    Another `app_module` (the bench's bare ceiling app) gets no database of its own."""
-    database = database if app_module == "backend" else "sqlite"
+    The bare ceiling app gets no database of its own; the floor app one it fills itself."""
+    database = database if app_module in ("backend", "bench.floor_app") else "sqlite"
     with (
         tempfile.TemporaryDirectory(prefix="bench-") as tmp_name,
         fresh_database(Path(tmp_name), database) as url,

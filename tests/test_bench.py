@@ -166,3 +166,14 @@ def test_the_core_sets_measure_the_metrics_cost_on_the_read_in_the_same_pass() -
         )
         assert on.target_reference == "read_no_metrics"
         assert on.rps_ratio_target == 0.95
+
+
+def test_the_postgres_read_has_its_floor_beside_it() -> None:
+    """Issue 15's CPU target is judged against the least the read can cost on this stack, measured
+    in the same pass: the floor app, on a database of its own, right after `read`."""
+    scenario_set = SETS["core_postgres"]
+    names = [s.name for s in scenario_set.scenarios]
+    assert names.index("floor") == names.index("read") + 1
+    floor = {s.name: s for s in scenario_set.scenarios}["floor"]
+    assert scenario_set.variant_modules[floor.variant] == "bench.floor_app"
+    assert "floor" not in [s.name for s in SETS["core"].scenarios]
