@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
 from sanic import HTTPResponse, Request, Sanic, json
@@ -32,17 +32,24 @@ def create_app() -> Sanic[Config, SimpleNamespace]:
     return app
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bare_app")
+def serve(
+    factory: Callable[[], Sanic[Config, SimpleNamespace]], prog: str, argv: Sequence[str] | None
+) -> int:
+    """`<prog> serve --port P --workers W`: the app, served as `python -m backend serve` serves ours."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("command", choices=["serve"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
-    loader = AppLoader(factory=create_app)
+    loader = AppLoader(factory=factory)
     app = loader.load()
     app.prepare(host="127.0.0.1", port=args.port, workers=args.workers, access_log=False, motd=False)
     Sanic.serve(primary=app, app_loader=loader)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return serve(create_app, "python -m bench.bare_app", argv)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ filled at startup in the set's throwaway database.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sys
@@ -27,7 +26,8 @@ from types import SimpleNamespace
 import asyncpg
 from sanic import HTTPResponse, Request, Sanic, json
 from sanic.config import Config
-from sanic.worker.loader import AppLoader
+
+from bench.bare_app import serve
 
 LOGIN_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 SCHEMA = """
@@ -163,17 +163,8 @@ def create_app() -> Sanic[Config, SimpleNamespace]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.floor_app")
-    parser.add_argument("command", choices=["serve"])
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args(argv)
     asyncio.run(_prepare_database(os.environ["DATABASE_URL"]))
-    loader = AppLoader(factory=create_app)
-    app = loader.load()
-    app.prepare(host="127.0.0.1", port=args.port, workers=args.workers, access_log=False, motd=False)
-    Sanic.serve(primary=app, app_loader=loader)
-    return 0
+    return serve(create_app, "python -m bench.floor_app", argv)
 
 
 if __name__ == "__main__":
