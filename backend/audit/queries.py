@@ -50,9 +50,16 @@ def filtered(filters: AccessLogFilters, *, path_index: bool = True) -> QuerySet[
     if filters.status:
         if filters.status.endswith("xx"):
             low = int(filters.status[0]) * 100
-            # Equalities, not a range: each status's (status, timestamp) index range is already in
-            # time order, so the newest rows of the class are found without sorting the whole class.
-            rows = rows.filter(status__in=list(range(low, low + 100)))
+            if _dialect() == "postgres":
+                # PostgreSQL walks the time index either way (it does not merge the 100 ranges), and
+                # plans a range over the monthly partitions faster than 100 equalities (at 10M rows in
+                # 18 partitions: a page and its count 8.5 + 8.3 ms as equalities, 4.3 + 3.8 ms as one
+                # range).
+                rows = rows.filter(status__gte=low, status__lt=low + 100)
+            else:
+                # Equalities, not a range: SQLite reads each status's (status, timestamp) index range
+                # in time order, finding the class's newest rows without sorting the whole class.
+                rows = rows.filter(status__in=list(range(low, low + 100)))
         else:
             rows = rows.filter(status=int(filters.status))
     if filters.path:
