@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -12,11 +11,10 @@ from sanic import Sanic
 
 from backend.app import create_app
 from backend.audit import queries
-from backend.audit.models import AccessLog
 from backend.audit.schemas import AccessLogQuery
-from backend.clock import utcnow
 from backend.config import Settings
 from backend.pagination import PageParams, Total
+from tests.factories import make_access_log_rows
 from tests.helpers import Caller
 
 CEILING = 5
@@ -28,35 +26,15 @@ def app(settings: Settings) -> Sanic:
     return create_app(capped, name=f"test_{uuid.uuid4().hex}")
 
 
-async def log_rows(paths: list[str], *, status: int = 200) -> None:
-    """One row per path, a second apart, the last the newest: request ids r0, r1, ..."""
-    start = utcnow() - timedelta(hours=1)
-    await AccessLog.bulk_create(
-        [
-            AccessLog(
-                timestamp=start + timedelta(seconds=n),
-                request_id=f"r{n}",
-                method="GET",
-                path=path,
-                status=status,
-                duration_ms=float(n),
-            )
-            for n, path in enumerate(paths)
-        ]
-    )
-
-
 async def listed(client: httpx.AsyncClient, admin: Caller, **params: Any) -> dict[str, Any]:
     response = await client.get("/api/v1/access-log", params=params, headers=admin.headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return cast(dict[str, Any], response.raise_for_status().json())
 
 
 async def test_the_total_is_exact_up_to_the_ceiling_and_a_floor_past_it(
     client: httpx.AsyncClient, admin: Caller
 ) -> None:
-    await log_rows(["/bulk"] * CEILING)
+    await make_access_log_rows(["/bulk"] * CEILING)
     at_ceiling = await listed(client, admin, path="/bulk")
     assert (at_ceiling["total"], at_ceiling["total_exact"], len(at_ceiling["items"])) == (
         CEILING,
@@ -64,7 +42,7 @@ async def test_the_total_is_exact_up_to_the_ceiling_and_a_floor_past_it(
         CEILING,
     )
 
-    await log_rows(["/bulk"])
+    await make_access_log_rows(["/bulk"])
     past = await listed(client, admin, path="/bulk", per_page=CEILING)
     assert (past["total"], past["total_exact"], len(past["items"])) == (CEILING, False, CEILING)
     assert (await listed(client, admin, path="/none"))["total_exact"] is True
@@ -74,7 +52,7 @@ async def test_the_total_is_exact_up_to_the_ceiling_and_a_floor_past_it(
 async def test_pages_past_the_ceiling_are_served_until_the_rows_run_out(
     client: httpx.AsyncClient, admin: Caller, sort: str
 ) -> None:
-    await log_rows(["/bulk"] * 11)
+    await make_access_log_rows(["/bulk"] * 11)
     newest_first = [f"r{n}" for n in range(10, -1, -1)]
     expected = newest_first if sort == "-timestamp" else newest_first[::-1]
     pages = [
@@ -100,8 +78,8 @@ async def test_pages_past_the_ceiling_are_served_until_the_rows_run_out(
 
 
 async def test_filters_are_counted_up_to_the_ceiling_too(client: httpx.AsyncClient, admin: Caller) -> None:
-    await log_rows(["/api/v1/patients/1"] * 7, status=503)
-    await log_rows(["/api/v1/patients/2"] * 2, status=500)
+    await make_access_log_rows(["/api/v1/patients/1"] * 7, status=503)
+    await make_access_log_rows(["/api/v1/patients/2"] * 2, status=500)
     for params in ({"status": "5xx"}, {"status": "503"}, {"path": "/api/v1/patients"}):
         page = await listed(client, admin, per_page=2, **params)
         assert (page["total"], page["total_exact"]) == (CEILING, False), params
@@ -115,7 +93,7 @@ async def test_a_capped_total_keeps_each_path_plan_right(db: None, share: float,
     """SQLite chooses between walking the time index and sorting the path index's matches by how
     many match: a capped count decides when its floor is enough, else the matches are counted."""
     paths = ["/api/v1/patients/7" if n % round(1 / share) == 0 else f"/other/{n}" for n in range(400)]
-    await log_rows(paths)
+    await make_access_log_rows(paths)
     matching = [f"r{n}" for n in range(len(paths) - 1, -1, -1) if paths[n].startswith("/api/v1/patients")]
     for number in (1, 2, 5):
         query = AccessLogQuery(path="/api/v1/patients", per_page=3, page=number)
