@@ -109,9 +109,9 @@ class Total(NamedTuple):
 async def count_up_to(queryset: QuerySet[AnyModel], limit: int) -> Total:
     """The rows of `queryset`, counted up to `limit`: `SELECT count(*) FROM (SELECT 1 ... LIMIT
     limit + 1)`, as Elasticsearch's `track_total_hits`. Its cost stops growing with the matches
-    (a plain count(*) of 2M rows took PostgreSQL 440 ms of CPU; see docs/benchmarks.md)."""
+    (an exact count of a 10M-row access log took PostgreSQL 440 ms of CPU; docs/benchmarks.md)."""
     inner = queryset.annotate(one=RawSQL("1")).limit(limit + 1).values_list("one", flat=True)
-    inner.sql()  # builds inner.query
+    inner.sql()  # builds `inner.query`, whose parameterized SQL is what Tortoise itself would run
     sql, params = inner.query.get_parameterized_sql()
     capped = f"SELECT count(*) AS n FROM ({sql}) AS capped"  # noqa: S608
     rows = await queryset.model._meta.db.execute_query_dict(capped, params)
