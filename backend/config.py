@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     access_log_retention_days: Annotated[int, Field(ge=0)] = 0
     access_log_partitions_ahead: Annotated[int, Field(ge=1, le=24)] = 3
+    # The access-log list counts its matches up to this many (its `total_exact` says whether all):
+    # an exact count of millions of rows costs a database that much work per page.
+    access_log_count_limit: Annotated[int, Field(ge=1)] = 10_000
     access_log_mode: Literal["durable", "buffered", "off"] = "durable"
     access_log_exclude: Annotated[list[str], NoDecode] = []
     purge_schedule: str = "17 * * * *"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from backend.audit.models import AccessLog
 from backend.auth.models import Token
 from backend.auth.passwords import PasswordHasher
 from backend.clock import utcnow
@@ -47,4 +48,23 @@ async def make_token(
         revoked_at=revoked_at,
         revoked_reason="logout" if revoked_at else None,
         blocked=blocked,
+    )
+
+
+async def make_access_log_rows(paths: list[str], *, status: int = 200) -> None:
+    """One GET per path, a second apart over the last hour, the last the newest; request ids r0,
+    r1, ... and durations 0, 1, ... ms in that order."""
+    start = utcnow() - timedelta(hours=1)
+    await AccessLog.bulk_create(
+        [
+            AccessLog(
+                timestamp=start + timedelta(seconds=n),
+                request_id=f"r{n}",
+                method="GET",
+                path=path,
+                status=status,
+                duration_ms=float(n),
+            )
+            for n, path in enumerate(paths)
+        ]
     )

@@ -18,7 +18,7 @@ from tortoise.queryset import QuerySet
 
 from backend.audit.models import AccessLog
 from backend.audit.schemas import AccessLogFilters, AccessLogQuery, Bucket, Latency, Ranked, Stats
-from backend.pagination import paginate
+from backend.pagination import Total, count_up_to, paginate
 
 EXPORT_COLUMNS = (
     "id", "timestamp", "request_id", "method", "path", "query", "status", "duration_ms",
@@ -50,9 +50,16 @@ def filtered(filters: AccessLogFilters, *, path_index: bool = True) -> QuerySet[
     if filters.status:
         if filters.status.endswith("xx"):
             low = int(filters.status[0]) * 100
-            # Equalities, not a range: each status's (status, timestamp) index range is already in
-            # time order, so the newest rows of the class are found without sorting the whole class.
-            rows = rows.filter(status__in=list(range(low, low + 100)))
+            if _dialect() == "postgres":
+                # PostgreSQL walks the time index either way (it does not merge the 100 ranges), and
+                # plans a range over the monthly partitions faster than 100 equalities (at 10M rows in
+                # 18 partitions: a page and its count 8.5 + 8.3 ms as equalities, 4.3 + 3.8 ms as one
+                # range).
+                rows = rows.filter(status__gte=low, status__lt=low + 100)
+            else:
+                # Equalities, not a range: SQLite reads each status's (status, timestamp) index range
+                # in time order, finding the class's newest rows without sorting the whole class.
+                rows = rows.filter(status__in=list(range(low, low + 100)))
         else:
             rows = rows.filter(status=int(filters.status))
     if filters.path:
@@ -80,8 +87,8 @@ def _path_prefix(rows: QuerySet[AccessLog], prefix: str, *, use_index: bool) -> 
     return rows.filter(**{f"{column}__gte": prefix, f"{column}__lt": prefix + "\U0010ffff"})
 
 
-async def page(query: AccessLogQuery) -> tuple[list[AccessLog], int]:
-    """A page of the log and its total.
+async def page(query: AccessLogQuery, *, count_limit: int) -> tuple[list[AccessLog], Total]:
+    """A page of the log and its total, counted up to `count_limit` matches.
 
     A path prefix that matches much of the log is fastest found by walking the index of the sort
     order (time, by default) until a page of matches turns up; a rare one through the path index,
@@ -89,22 +96,32 @@ async def page(query: AccessLogQuery) -> tuple[list[AccessLog], int]:
     so it is told.
     """
     rows = filtered(query)
-    total = await rows.count()
-    if query.path and _dialect() == "sqlite" and await _dense(query, total):
+    total = await count_up_to(rows, count_limit)
+    if query.path and _dialect() == "sqlite" and await _dense(query, total, rows):
         rows = filtered(query, path_index=False)
-    return await paginate(
-        rows, query, allowed_sort=ACCESS_LOG_SORT, default_sort=["-timestamp", "-id"], total=total
+    items, _ = await paginate(
+        rows,
+        query,
+        allowed_sort=ACCESS_LOG_SORT,
+        default_sort=["-timestamp", "-id"],
+        total=total.value,
+        exact=total.exact,
     )
+    return items, total.after(query, len(items))
 
 
-async def _dense(query: AccessLogQuery, matches: int) -> bool:
+async def _dense(query: AccessLogQuery, total: Total, rows: QuerySet[AccessLog]) -> bool:
     """Whether walking the sort order's index reaches this page sooner than sorting every match: the walk
-    reads about (rows per match) x (rows up to the page's end); the sort reads every match."""
+    reads about (rows per match) x (rows up to the page's end); the sort reads every match. A total
+    counted only up to a ceiling is a lower bound: enough to say "walk", and counted in full only
+    when the bound is not enough (deep pages)."""
     first, last = await _id_bound(Min), await _id_bound(Max)
     if first is None or last is None:
         return False
     page_end = query.page * query.per_page
-    return matches * matches >= page_end * (last - first + 1)
+    dense = page_end * (last - first + 1)  # the matches' square from which the walk wins
+    matches = total.value if total.exact or total.value * total.value >= dense else await rows.count()
+    return matches * matches >= dense
 
 
 async def _id_bound(aggregate: type[Min | Max]) -> int | None:

@@ -38,10 +38,16 @@ MAX_STATS_BUCKETS = 2000
 @query(AccessLogQuery, sort=queries.ACCESS_LOG_SORT)
 @returns(200, AccessLogPage)
 async def list_access_log(request: AppRequest, query: AccessLogQuery) -> HTTPResponse:
-    """Requests, newest first; filter by user, method, status (`404` or `4xx`), path prefix, IP, time."""
-    page, total = await queries.page(query)
+    """Requests, newest first; filter by user, method, status (`404` or `4xx`), path prefix, IP, time.
+    The total is counted up to `ACCESS_LOG_COUNT_LIMIT` (10,000) matches; `total_exact` says whether
+    it got there. Pages past it are served while rows remain."""
+    page, total = await queries.page(query, count_limit=request.app.ctx.settings.access_log_count_limit)
     items = [AccessLogRead.model_validate(row) for row in page]
-    return json_response(page_of(AccessLogPage, items, total, query))
+    return json_response(
+        AccessLogPage(
+            items=items, total=total.value, total_exact=total.exact, page=query.page, per_page=query.per_page
+        )
+    )
 
 
 @bp.get("/export")

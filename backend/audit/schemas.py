@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 
 from backend.api import IsoText, QueryModel, ResponseModel
-from backend.pagination import Page, PageParams
+from backend.pagination import CappedPage, Page, PageParams
 
 STATUS_FILTER = re.compile(r"^[1-5]([0-9]{2}|xx)$")
 
@@ -64,7 +64,7 @@ class AccessLogRead(ResponseModel):
     event: dict[str, Any] | None
 
 
-class AccessLogPage(Page[AccessLogRead]):
+class AccessLogPage(CappedPage[AccessLogRead]):
     pass
 
 

@@ -22,7 +22,7 @@ from backend.audit.schemas import AccessLogFilters
 from backend.clock import utcnow
 from backend.config import Settings
 from tests.conftest import requires_postgres
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, make_access_log_rows, make_user
 from tests.harness import eventually, serve_in_process
 from tests.helpers import Caller, bearer, login
 
@@ -175,25 +175,12 @@ async def test_a_path_prefix_is_literal_case_sensitive_and_newest_first(
     client: httpx.AsyncClient, admin: Caller, share: float
 ) -> None:
     """Common and rare prefixes take different query plans on SQLite; both give the same answer."""
-    start = utcnow() - timedelta(hours=1)
     paths = ["/api/v1/patients/7" if n % round(1 / share) == 0 else f"/other/{n}" for n in range(400)] + [
         "/API/V1/PATIENTS/7",
         "/api/v1/patientsX%",
         "/api/v1/patient",
     ]
-    await AccessLog.bulk_create(
-        [
-            AccessLog(
-                timestamp=start + timedelta(seconds=n),
-                request_id=f"r{n}",
-                method="GET",
-                path=path,
-                status=200,
-                duration_ms=float(n % 7),
-            )
-            for n, path in enumerate(paths)
-        ]
-    )
+    await make_access_log_rows(paths)
     matching = sorted(
         ((n, path) for n, path in enumerate(paths) if path.startswith("/api/v1/patients")), reverse=True
     )

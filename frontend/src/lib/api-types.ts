@@ -67,7 +67,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests, newest first; filter by user, method, status (`404` or `4xx`), path prefix, IP, time. */
+        /**
+         * Requests, newest first; filter by user, method, status (`404` or `4xx`), path prefix, IP, time.
+         * @description The total is counted up to `ACCESS_LOG_COUNT_LIMIT` (10,000) matches; `total_exact` says whether<br>it got there. Pages past it are served while rows remain.
+         */
         get: operations["get~access_log.list_access_log"];
         put?: never;
         post?: never;
@@ -795,6 +798,11 @@ export interface components {
             page: number;
             /** Per Page */
             per_page: number;
+            /**
+             * Total Exact
+             * @description false when more rows match than were counted: `total` is then a lower bound
+             */
+            total_exact: boolean;
         };
         /** AccessLogRead */
         AccessLogRead: {

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { api, apiDownload } from "@/lib/api-client";
 import type { AccessLogPage, AccessLogQuery } from "@/lib/api-schemas";
 import { saveBlob } from "@/lib/download";
+import { formatCount } from "@/lib/format";
 import { readFilters, readPage } from "@/lib/url-filters";
 
 export const ACCESS_LOG_FILTER_KEYS = [
@@ -39,6 +40,22 @@ export function accessLogQuery(params: URLSearchParams): AccessLogQuery {
     page: readPage(params),
     per_page: ACCESS_LOG_PER_PAGE,
   };
+}
+
+/**
+ * The rows the pager pages through. The server counts matches only up to a ceiling (10,000 by
+ * default; `total_exact` false past it): then at least the rows up to this page, and a page more
+ * while this one came back full.
+ */
+export function pagedTotal(page: AccessLogPage): number {
+  if (page.total_exact) return page.total;
+  const seen = (page.page - 1) * page.per_page + page.items.length;
+  return Math.max(page.total, page.items.length === page.per_page ? seen + 1 : seen);
+}
+
+/** "1,234 requests match", or past the server's counting ceiling "10,000+ requests match". */
+export function matchSummary(page: AccessLogPage): string {
+  return `${formatCount(page.total)}${page.total_exact ? "" : "+"} requests match`;
 }
 
 export function useAccessLog(query: AccessLogQuery) {

@@ -11,6 +11,8 @@ import {
   ACCESS_LOG_FILTER_KEYS,
   accessLogFilters,
   accessLogQuery,
+  matchSummary,
+  pagedTotal,
   useAccessLog,
   useExportAccessLog,
 } from "@/features/access-log/api/access-log";
@@ -42,7 +44,7 @@ export function AccessLogView() {
     <>
       <PageHeader
         title="Access log"
-        description={log.data ? `${log.data.total} requests match` : undefined}
+        description={log.data ? matchSummary(log.data) : undefined}
         actions={
           <BusyButton
             variant="default"
@@ -189,7 +191,7 @@ export function AccessLogView() {
       </Table.ScrollContainer>
       {log.data && (
         <ListPagination
-          total={log.data.total}
+          total={pagedTotal(log.data)}
           perPage={log.data.per_page}
           page={log.data.page}
           onChange={(page) => setParams(updateParams(params, { page }))}
