@@ -130,7 +130,7 @@ class AccessLogWriter:
             self._queue.put_nowait((row, None))
 
 
-RETURNING_EPOCH = 'RETURNING (SELECT "epoch" FROM "auth_epoch" WHERE "id" = 1)'
+RETURNING_EPOCH = 'RETURNING (SELECT "epoch" FROM "auth_epoch" WHERE "id" = 1) AS "epoch"'
 
 
 async def insert_rows(rows: Sequence[dict[str, Any]]) -> int | None:
@@ -154,8 +154,9 @@ async def insert_rows(rows: Sequence[dict[str, Any]]) -> int | None:
     else:
         tuples = ", ".join(["(" + ", ".join("?" * len(names)) + ")"] * len(rows))
     columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
-    _, epochs = await db.execute_query(
+    epochs = await db.execute_query_dict(  # not execute_query: Tortoise drops an INSERT's rows there
         f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {tuples} {RETURNING_EPOCH}',  # noqa: S608
         values,
     )
-    return epochs[0][0] if epochs else None
+    epoch: int | None = epochs[0]["epoch"] if epochs else None
+    return epoch
