@@ -287,3 +287,13 @@ def test_the_cache_keeps_the_logins_used_last() -> None:
     assert len(cache) == 2
     assert cache.get(claims_of(second), client=CLIENT, now=clock.utcnow(), epoch=7) is None
     assert cache.get(claims_of(first), client=CLIENT, now=clock.utcnow(), epoch=7) is first
+
+
+async def test_a_read_the_access_log_leaves_out_is_checked_after_its_handler(settings: Settings) -> None:
+    excluding = settings.model_copy(update={"access_log_exclude": ["/api/v1/patients"]})
+    app = create_app(excluding, name=f"t_{uuid.uuid4().hex}")
+    async with serve_in_process(app) as url, httpx.AsyncClient(base_url=url) as client:
+        nurse = await caller(client, "nurse", ("user",))
+        assert (await read(client, nurse)).status_code == 200
+        await sql("UPDATE token SET blocked = TRUE")
+        assert_problem(await read(client, nurse), 401, "token_blocked")
