@@ -1,8 +1,9 @@
 """Logins: starting, checking, rotating and ending them.
 
 A login is a `Token` row. Access tokens name it (`sid`), so every authenticated request
-checks the row, on whichever worker or host it lands: a block, a revocation, a
-deactivation or a role change takes effect on the next request.
+checks the row, on whichever worker or host it lands (a read may take it from the worker's
+cache of logins, backend/auth/login_cache.py, under the same guarantee): a block, a
+revocation, a deactivation or a role change takes effect on the next request.
 """
 
 from __future__ import annotations
@@ -258,13 +259,6 @@ class LiveLogin:
 def needs_touch(*, last_used_at: datetime | None, ip: str, client: Client, now: datetime) -> bool:
     """Whether the login's `last_used_at` and address are to be written for this request."""
     return last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION or ip != client.ip
-
-
-async def authenticate(
-    *, access_token: str, tokens: TokenService, client: Client, now: datetime
-) -> Principal:
-    claims = decode(access_token, kind="access", tokens=tokens)
-    return (await check_login(claims, client=client, now=now)).principal
 
 
 async def check_login(claims: Claims, *, client: Client, now: datetime) -> LiveLogin:
