@@ -11,6 +11,7 @@ from backend import compat, health
 from backend.api_keys.keys import KeyHasher
 from backend.app_types import App, AppContext, AppRequest
 from backend.audit.middleware import register_access_log
+from backend.auth.login_cache import LoginCache
 from backend.auth.passwords import PasswordHasher
 from backend.auth.throttle import ThrottlePolicy
 from backend.auth.tokens import TokenService
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, name: str = "sanic_rest_temp
         hasher=PasswordHasher(settings.bcrypt_rounds),
         throttle=ThrottlePolicy.from_settings(settings),
         key_hasher=KeyHasher(settings.secret_key),
+        logins=LoginCache(),
     )
     app: App = Sanic(
         name,

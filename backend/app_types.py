@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.sharedctypes import Synchronized
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from sanic import Request, Sanic
 from sanic.config import Config
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
 if TYPE_CHECKING:
     from backend.api_keys.keys import KeyHasher
     from backend.audit.writer import AccessLogWriter
+    from backend.auth.login_cache import LoginCache
     from backend.auth.passwords import PasswordHasher
     from backend.auth.service import Principal
     from backend.auth.throttle import ThrottlePolicy
@@ -32,8 +35,19 @@ class AppContext:
     hasher: PasswordHasher
     throttle: ThrottlePolicy
     key_hasher: KeyHasher
+    logins: LoginCache  # this worker's (backend/auth/login_cache.py)
     access_log: AccessLogWriter | None = None  # set when the server starts, unless ACCESS_LOG_MODE=off
     watchdog_gave_up: Synchronized[int] | None = None  # the main process's flag (backend/watchdog.py)
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """The caller came from the worker's cache of logins as of `epoch` (backend/auth/login_cache.py):
+    when the access log's insert reads another epoch, `again` checks the login afresh and answers
+    the error that replaces the response, or None."""
+
+    epoch: int
+    again: Callable[[BaseHTTPResponse], Awaitable[HTTPResponse | None]]
 
 
 class RequestContext(SimpleNamespace):  # Sanic wants a SimpleNamespace
@@ -43,9 +57,12 @@ class RequestContext(SimpleNamespace):  # Sanic wants a SimpleNamespace
     audit: dict[str, str] | None  # an admin action's audit-trail columns (the same)
     started: float  # time.perf_counter() when the request arrived
     started_at: datetime | None
+    login_check: LoginCheck | None  # set by require_roles for a caller from the cache of logins
 
     def __init__(self) -> None:
-        super().__init__(request_id="", caller=None, event=None, audit=None, started=0.0, started_at=None)
+        super().__init__(
+            request_id="", caller=None, event=None, audit=None, started=0.0, started_at=None, login_check=None
+        )
 
     @property
     def principal(self) -> Principal:

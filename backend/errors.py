@@ -194,7 +194,7 @@ def problem(
     return HTTPResponse(orjson.dumps(body), status=status, headers=headers, content_type=PROBLEM_JSON)
 
 
-def to_problem(request: Request | None, exception: BaseException) -> HTTPResponse:
+def to_problem(request: Request[Any, Any] | None, exception: BaseException) -> HTTPResponse:
     request_id = _request_id(request)
     if isinstance(exception, AppError):
         return problem(
@@ -266,7 +266,7 @@ def _sanic_detail(status: int, exception: SanicException) -> str:
 ROUTED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-def _allowed_methods(request: Request) -> str:
+def _allowed_methods(request: Request[Any, Any]) -> str:
     """The methods the path answers. Sanic names them only for static paths; RFC 9110 wants them always."""
     allowed = []
     for method in ROUTED_METHODS:
@@ -278,7 +278,7 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
-def _request_id(request: Request | None) -> str | None:
+def _request_id(request: Request[Any, Any] | None) -> str | None:
     if request is None:
         return None
     return getattr(request.ctx, "request_id", None)

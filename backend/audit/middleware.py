@@ -67,6 +67,18 @@ def access_row(
     }
 
 
+async def confirm_caller(
+    request: AppRequest, response: BaseHTTPResponse, *, epoch: int | None
+) -> HTTPResponse | None:
+    """A caller from the worker's cache of logins, read at another auth_epoch than the one this
+    request's row was inserted at (or with no row), is checked afresh before the response goes:
+    the error that replaces it, or None (backend/auth/login_cache.py)."""
+    check = request.ctx.login_check
+    if check is None or (epoch is not None and check.epoch == epoch):
+        return None
+    return await check.again(response)
+
+
 def register_access_log(app: App, settings: Settings) -> Middleware:
     writer = AccessLogWriter(mode=settings.access_log_mode)
     app.ctx.access_log = writer
@@ -88,7 +100,7 @@ def register_access_log(app: App, settings: Settings) -> Middleware:
 
     async def log_request(request: AppRequest, response: BaseHTTPResponse) -> HTTPResponse | None:
         if excluded and request.path.startswith(excluded):
-            return None
+            return await confirm_caller(request, response, epoch=None)
         if request.ctx.started_at is None:  # failed before the request middleware ran (no route)
             start_clock(request)
         assert request.ctx.started_at is not None
@@ -96,7 +108,7 @@ def register_access_log(app: App, settings: Settings) -> Middleware:
             request, response.status, trusted=trusted, started=request.ctx.started, now=request.ctx.started_at
         )
         try:
-            await writer.write(row)
+            epoch = await writer.write(row)
         except AccessLogUnavailable:
             if request.path in PROBES:  # a probe answers about the process, not about the log
                 return None
@@ -107,6 +119,6 @@ def register_access_log(app: App, settings: Settings) -> Middleware:
                 request_id=request.ctx.request_id,
                 headers={**protective_headers(response), "Retry-After": "1"},
             )
-        return None
+        return await confirm_caller(request, response, epoch=epoch)
 
     return Middleware(on_request=start_clock, on_response=log_request)

@@ -7,7 +7,9 @@ once. No timer, no added latency.
 Modes (`ACCESS_LOG_MODE`):
 - `durable` (default): `write` returns once the row is committed, so a response is sent
   only for a request whose row exists, even if the process dies right after. When the log
-  cannot be written, `write` raises and the request fails closed with 503.
+  cannot be written, `write` raises and the request fails closed with 503. It answers the
+  `auth_epoch` that the insert read (backend/auth/login_cache.py: a caller taken from the
+  worker's cache of logins is checked again when it changed since).
 - `buffered`: `write` returns at once; rows are committed moments later. Faster, but rows
   still queued when a process is killed are lost, and a database outage drops rows past
   `max_pending` (logged). Graceful shutdown flushes both modes.
@@ -42,9 +44,10 @@ class AccessLogWriter:
         self.mode = mode
         self.max_batch = max_batch
         self.max_pending = max_pending
-        self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[None] | None]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[int | None] | None]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches_written = 0
+        self.epoch: int | None = None  # the auth_epoch the last insert read
 
     @property
     def pending(self) -> int:
@@ -54,22 +57,23 @@ class AccessLogWriter:
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="access-log-writer")
 
-    async def write(self, row: dict[str, Any]) -> None:
+    async def write(self, row: dict[str, Any]) -> int | None:
+        """Write the row (in `durable` mode: committed when this returns); answer the auth_epoch
+        that its insert read, or None when the row is not written yet (`buffered`, `off`)."""
         if self.mode == "off":
-            return
+            return None
         if self._task is None or self._task.done():
-            await insert_rows([row])  # not running (shutting down): write it directly
-            return
+            return await insert_rows([row])  # not running (shutting down): write it directly
         if self.mode == "buffered":
             if self._queue.qsize() >= self.max_pending:
                 logger.error("access log: %d rows pending, dropping one", self._queue.qsize())
                 metrics.access_log_dropped(1)
-                return
+                return None
             self._queue.put_nowait((row, None))
-            return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            return None
+        done: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((row, done))
-        await done
+        return await done
 
     async def close(self) -> None:
         """Write everything still queued, then stop."""
@@ -91,9 +95,11 @@ class AccessLogWriter:
                 for _ in batch:
                     self._queue.task_done()
 
-    async def _write_batch(self, batch: Sequence[tuple[dict[str, Any], asyncio.Future[None] | None]]) -> None:
+    async def _write_batch(
+        self, batch: Sequence[tuple[dict[str, Any], asyncio.Future[int | None] | None]]
+    ) -> None:
         try:
-            await insert_rows([row for row, _ in batch])
+            epoch = await insert_rows([row for row, _ in batch])
         except Exception as error:
             # The database out of reach is one line; anything else is a bug, with its traceback.
             trace = None if is_database_unavailable(error) else error
@@ -108,10 +114,11 @@ class AccessLogWriter:
                 await self._requeue([row for row, _ in batch])
             return
         self.batches_written += 1
+        self.epoch = epoch
         metrics.access_log_written(len(batch))
         for _, done in batch:
             if done is not None and not done.done():
-                done.set_result(None)
+                done.set_result(epoch)
 
     async def _requeue(self, rows: list[dict[str, Any]]) -> None:
         await asyncio.sleep(0.5)  # back off while the database is down
@@ -123,11 +130,17 @@ class AccessLogWriter:
             self._queue.put_nowait((row, None))
 
 
-async def insert_rows(rows: Sequence[dict[str, Any]]) -> None:
-    """All `rows` in one INSERT statement, committed on its own. The ORM's bulk_create wraps its
-    statement in BEGIN and COMMIT, two more round trips: without them the worker's CPU per
-    authorized read on PostgreSQL went from 0.55 to 0.50 ms and the server's from 1.3 to 1.1 ms
-    (one worker, wrk -c8)."""
+RETURNING_EPOCH = 'RETURNING (SELECT "epoch" FROM "auth_epoch" WHERE "id" = 1) AS "epoch"'
+
+
+async def insert_rows(rows: Sequence[dict[str, Any]]) -> int | None:
+    """All `rows` in one INSERT statement, committed on its own; answer the auth_epoch it read.
+    The ORM's bulk_create wraps its statement in BEGIN and COMMIT, two more round trips: without
+    them the worker's CPU per authorized read on PostgreSQL went from 0.55 to 0.50 ms and the
+    server's from 1.3 to 1.1 ms (one worker, wrk -c8).
+
+    The epoch comes from the statement's own snapshot, taken after every request of the batch
+    began: a change committed before any of them began is in it (backend/auth/login_cache.py)."""
     db = connections.get(ACCESS_LOG_CONNECTION)
     meta = AccessLog._meta
     names = sorted(meta.db_fields - {meta.pk_attr})
@@ -141,4 +154,9 @@ async def insert_rows(rows: Sequence[dict[str, Any]]) -> None:
     else:
         tuples = ", ".join(["(" + ", ".join("?" * len(names)) + ")"] * len(rows))
     columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
-    await db.execute_query(f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {tuples}', values)  # noqa: S608
+    epochs = await db.execute_query_dict(  # not execute_query: Tortoise drops an INSERT's rows there
+        f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {tuples} {RETURNING_EPOCH}',  # noqa: S608
+        values,
+    )
+    epoch: int | None = epochs[0]["epoch"] if epochs else None
+    return epoch

@@ -6,8 +6,11 @@ that needs a caller.
     async def list_users(request: AppRequest) -> HTTPResponse: ...
 
 The caller must hold every role named. The check costs one database round trip, which
-loads the login, the user and their roles together; nothing is cached per process, so a
-block or a role change made on one host is in force on the next request to any other.
+loads the login, the user and their roles together. A GET or HEAD by a login this worker
+checked lately skips it (backend/auth/login_cache.py): the durable access log's insert then
+tells whether any login changed since, and if one did, the login is checked again before the
+response goes. So a block or a role change made on one host is in force on the next request
+to any other.
 
 A Bearer token starting `srt_` is an API key (backend/api_keys): checked the same way (one
 round trip, the key with its owner and the owner's roles), it acts with its roles that the owner
@@ -17,20 +20,24 @@ still holds, and never on the `/api/v1/auth/...` self-service routes (403 `api_k
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
+from functools import partial, wraps
 from typing import Any
 
 from sanic import HTTPResponse
+from sanic.response import BaseHTTPResponse
 
 from backend import clock
 from backend.api import Handler, Problem, carry_operation
 from backend.api_keys import keys
 from backend.api_keys import service as api_keys
-from backend.app_types import AppRequest
+from backend.app_types import AppRequest, LoginCheck
 from backend.auth import mfa, service
+from backend.auth.login_cache import SAFE_METHODS
 from backend.auth.service import Client, Principal
 from backend.docs import media, operations
-from backend.errors import PROBLEM_JSON, Forbidden, Unauthorized
+from backend.errors import PROBLEM_JSON, AppError, Forbidden, Unauthorized, to_problem
+from backend.middleware import protective_headers
 from backend.proxy import client_ip, header_text
 
 
@@ -75,7 +82,9 @@ async def key_principal(request: AppRequest, key: str) -> Principal:
     )
 
 
-async def resolve_principal(request: AppRequest) -> Principal:
+async def resolve_principal(request: AppRequest, *, cached: bool = False) -> tuple[Principal, int | None]:
+    """The caller, and the auth_epoch its login was read at when it came from this worker's cache
+    of logins (allowed when `cached`), else None."""
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <access token>'")
@@ -84,12 +93,69 @@ async def resolve_principal(request: AppRequest) -> Principal:
         request.ctx.caller = principal  # the access log names the key, also on the 403 below
         if request.path.startswith(SELF_SERVICE):
             raise api_key_not_allowed()
-        return principal
-    principal = await service.authenticate(
-        access_token=token, tokens=request.app.ctx.tokens, client=client_of(request), now=clock.utcnow()
-    )
-    request.ctx.caller = principal
-    return principal
+        return principal, None
+    claims = service.decode(token, kind="access", tokens=request.app.ctx.tokens)
+    client, now, logins = client_of(request), clock.utcnow(), request.app.ctx.logins
+    writer = request.app.ctx.access_log
+    login = logins.get(claims, client=client, now=now, epoch=writer.epoch) if cached and writer else None
+    epoch = login.epoch if login is not None else None
+    if login is None:
+        login = await service.check_login(claims, client=client, now=now)
+        logins.keep(login)
+    request.ctx.caller = login.principal
+    return login.principal, epoch
+
+
+def may_use_cached_login(request: AppRequest) -> bool:
+    """A safe request whose access-log row is committed before the response, which tells whether
+    a cached login is still as it was (backend/auth/login_cache.py)."""
+    writer = request.app.ctx.access_log
+    return request.method in SAFE_METHODS and writer is not None and writer.mode == "durable"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a handler's `require_roles` asks of the caller."""
+
+    required: frozenset[str]
+    during_password_change: bool
+    during_mfa_enrollment: bool
+
+
+async def admit(request: AppRequest, gate: Gate, *, cached: bool) -> int | None:
+    """Let the caller through `gate` or raise 401/403; answer the auth_epoch of the login when it
+    came from this worker's cache. A cached caller refused is checked again from the database."""
+    principal, epoch = await resolve_principal(request, cached=cached)
+    try:
+        if principal.password_change_required and not gate.during_password_change:
+            raise Forbidden(
+                "You must change your password first (PUT /api/v1/auth/me/password)",
+                code="password_change_required",
+            )
+        required_mfa = request.app.ctx.settings.mfa_required_roles
+        if required_mfa and not gate.during_mfa_enrollment and not principal.password_change_required:
+            await mfa.refuse_unenrolled(principal, required_mfa)
+        if missing := missing_roles(principal, gate.required):
+            raise Forbidden(f"This requires the role(s): {', '.join(sorted(missing))}")
+    except AppError:
+        if epoch is None:
+            raise
+        return await admit(request, gate, cached=False)
+    return epoch
+
+
+async def admit_again(request: AppRequest, gate: Gate, response: BaseHTTPResponse) -> HTTPResponse | None:
+    """The login of a cached caller checked from the database, after a login changed somewhere:
+    the error that replaces `response` (401, 403, or 503 with the database out of reach), or None."""
+    request.ctx.login_check = None
+    try:
+        await admit(request, gate, cached=False)
+    except Exception as error:  # every failure answers in place of the data
+        replacement = to_problem(request, error)
+        for name, value in protective_headers(response).items():
+            replacement.headers.setdefault(name, value)
+        return replacement
+    return None
 
 
 def require_roles(
@@ -103,21 +169,14 @@ def require_roles(
     turn it on (MFA_REQUIRED_ROLES); elsewhere they get 403 `mfa_enrollment_required`.
     """
     required = frozenset(roles)
+    gate = Gate(required, during_password_change, during_mfa_enrollment)
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
-            principal = await resolve_principal(request)
-            if principal.password_change_required and not during_password_change:
-                raise Forbidden(
-                    "You must change your password first (PUT /api/v1/auth/me/password)",
-                    code="password_change_required",
-                )
-            required_mfa = request.app.ctx.settings.mfa_required_roles
-            if required_mfa and not during_mfa_enrollment and not principal.password_change_required:
-                await mfa.refuse_unenrolled(principal, required_mfa)
-            if missing := missing_roles(principal, required):
-                raise Forbidden(f"This requires the role(s): {', '.join(sorted(missing))}")
+            epoch = await admit(request, gate, cached=may_use_cached_login(request))
+            if epoch is not None:
+                request.ctx.login_check = LoginCheck(epoch, partial(admit_again, request, gate))
             return await handler(request, *args, **kwargs)
 
         carry_operation(handler, wrapper)

@@ -1,8 +1,9 @@
 """Logins: starting, checking, rotating and ending them.
 
 A login is a `Token` row. Access tokens name it (`sid`), so every authenticated request
-checks the row, on whichever worker or host it lands: a block, a revocation, a
-deactivation or a role change takes effect on the next request.
+checks the row, on whichever worker or host it lands (a read may take it from the worker's
+cache of logins, backend/auth/login_cache.py, under the same guarantee): a block, a
+revocation, a deactivation or a role change takes effect on the next request.
 """
 
 from __future__ import annotations
@@ -175,7 +176,8 @@ async def open_session(
 # (joins through the role table, values() conversion) it cost about 1 ms a call, 7x the query.
 LIVE_LOGIN_SQL = """
 SELECT t.user_id, t.refresh_jti, t.blocked, t.revoked_at, t.expires_at, t.last_used_at, t.ip, t.user_agent,
-       u.username, u.is_active, u.password_change_required, r.name AS role
+       u.username, u.is_active, u.password_change_required, r.name AS role,
+       (SELECT e.epoch FROM auth_epoch e WHERE e.id = 1) AS epoch
 FROM token t
 JOIN "user" u ON u.id = t.user_id
 LEFT JOIN user_role ur ON ur.user_id = u.id
@@ -191,7 +193,8 @@ LIVE_LOGIN_BOOLEANS = ("blocked", "is_active", "password_change_required")
 
 
 async def _live_login_row(login_id: uuid.UUID) -> list[dict[str, Any]]:
-    """The login, its user and the user's roles, in one round trip (a row per role)."""
+    """The login, its user and the user's roles, in one round trip (a row per role), with the
+    auth_epoch of the same snapshot (backend/auth/login_cache.py)."""
     connection = connections.get("default")
     rows: list[dict[str, Any]]
     if connection.capabilities.dialect == "postgres":
@@ -217,39 +220,66 @@ def _refuse_dead_login(row: dict[str, Any], claims: Claims, now: datetime) -> No
         raise Unauthorized("Token has expired", code="token_expired")
 
 
+def decode(token: str, *, kind: TokenType, tokens: TokenService) -> Claims:
+    """The token's claims, or 401."""
+    try:
+        return tokens.decode(token, expected=kind)
+    except InvalidToken as error:
+        raise token_error(error) from None
+
+
 async def _live_login(
     token: str, *, kind: TokenType, tokens: TokenService, now: datetime
 ) -> tuple[Claims, list[dict[str, Any]]]:
     """The token's claims and its login's rows, or 401 for a bad token or a dead login."""
-    try:
-        claims = tokens.decode(token, expected=kind)
-    except InvalidToken as error:
-        raise token_error(error) from None
+    claims = decode(token, kind=kind, tokens=tokens)
+    return claims, await _live_rows(claims, now=now)
+
+
+async def _live_rows(claims: Claims, *, now: datetime) -> list[dict[str, Any]]:
     rows = await _live_login_row(claims.login_id)
     if not rows:
         raise Unauthorized("This login no longer exists", code="token_revoked")
     _refuse_dead_login(rows[0], claims, now)
-    return claims, rows
+    return rows
 
 
-async def authenticate(
-    *, access_token: str, tokens: TokenService, client: Client, now: datetime
-) -> Principal:
-    claims, rows = await _live_login(access_token, kind="access", tokens=tokens, now=now)
+@dataclass(frozen=True)
+class LiveLogin:
+    """A login found live, as of `epoch` (None: no auth_epoch row), with what decides whether a
+    later request must look at it again (backend/auth/login_cache.py)."""
+
+    principal: Principal
+    epoch: int | None
+    expires_at: datetime
+    last_used_at: datetime
+    ip: str
+
+
+def needs_touch(*, last_used_at: datetime | None, ip: str, client: Client, now: datetime) -> bool:
+    """Whether the login's `last_used_at` and address are to be written for this request."""
+    return last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION or ip != client.ip
+
+
+async def check_login(claims: Claims, *, client: Client, now: datetime) -> LiveLogin:
+    """The access token's login, read from the database: 401 when it is dead."""
+    rows = await _live_rows(claims, now=now)
     row = rows[0]
     client = client.bounded()
-    last_used = row["last_used_at"]
-    if last_used is None or now - last_used >= LAST_USED_RESOLUTION or row["ip"] != client.ip:
+    last_used, ip = row["last_used_at"], row["ip"]
+    if needs_touch(last_used_at=last_used, ip=ip, client=client, now=now):
         await Token.filter(id=claims.login_id).update(
             last_used_at=now, ip=client.ip, user_agent=client.user_agent
         )
-    return Principal(
+        last_used, ip = now, client.ip
+    principal = Principal(
         user_id=row["user_id"],
         username=row["username"],
         roles=frozenset(r["role"] for r in rows if r["role"] is not None),
         login_id=claims.login_id,
         password_change_required=row["password_change_required"],
     )
+    return LiveLogin(principal, row["epoch"], row["expires_at"], last_used, ip)
 
 
 async def refresh(

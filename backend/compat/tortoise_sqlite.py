@@ -1,15 +1,18 @@
-"""Tortoise's SQLite engine, with transactions that take the write lock up front and short reads
-answered on the event loop's own thread.
+"""Tortoise's SQLite engine, with transactions that take the write lock up front, short reads
+answered on the event loop's own thread, and a statement's count of rows without its triggers'.
 
-Upstream: no issue found for any of the three (Tortoise's SQLite client has no option for
-`BEGIN IMMEDIATE`, publishes its connection before setting its pragmas, and sends every statement
-through aiosqlite's thread).
+Upstream: no issue found for any of the four (Tortoise's SQLite client has no option for
+`BEGIN IMMEDIATE`, publishes its connection before setting its pragmas, sends every statement
+through aiosqlite's thread, and counts the rows a statement changed as the connection's
+`total_changes` difference, which takes in the rows its triggers changed: with the `auth_epoch`
+triggers, deleting 2 logins answered 4).
 Verified on: tortoise-orm 1.1.9 (with aiosqlite 0.22.1).
 Relies on (checked by tests/compat/test_tortoise_sqlite.py): `SqliteClient.create_connection`
 (copied here with the fix: compare it when Tortoise changes), `_in_transaction`, `_lock`,
 `_connection`, `_post_connect`, `pragmas`, `filename`, `execute_query(_dict)` returning
-`(count, rows)` / dicts, `SqliteTransactionContext(wrapper, lock)`, `SqliteTransactionWrapper
-.begin` and its `_connection`, and aiosqlite's `Connection._conn`. Behaviour tested in
+`(count, rows)` / dicts, `translate_exceptions`, `SqliteTransactionContext(wrapper, lock)`,
+`SqliteTransactionWrapper.begin` and its `_connection`, and aiosqlite's `Connection._conn` and
+`Connection._execute`. Behaviour tested in
 tests/test_sqlite_engine.py and tests/test_database_errors.py.
 
 A deferred transaction (plain `BEGIN`) that reads and then writes fails at once with
@@ -37,14 +40,43 @@ from typing import Any
 
 import aiosqlite
 from tortoise.backends.base.client import TransactionContext
-from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
+from tortoise.backends.sqlite.client import (
+    SqliteClient,
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+    translate_exceptions,
+)
 from tortoise.exceptions import TransactionManagementError
 
 LOOP_READ_BUDGET_SECONDS = 0.002
 PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
 
 
+def _fetch_counted(connection: sqlite3.Connection, query: str, values: list[Any]) -> tuple[int, list[Any]]:
+    cursor = connection.execute(query, values)
+    rows = cursor.fetchall()
+    return max(cursor.rowcount, 0) or len(rows), rows  # rowcount: the statement's own changes
+
+
+@translate_exceptions
+async def _execute_counted(
+    client: SqliteClient, query: str, values: list[Any] | None
+) -> tuple[int, Sequence[Any]]:
+    """Tortoise's `execute_query`, in one hop to aiosqlite's thread as there, but counting the
+    rows that the statement itself changed, not those its triggers changed too."""
+    query = query.replace("\x00", "'||CHAR(0)||'")
+    async with client.acquire_connection() as connection:
+        result: tuple[int, Sequence[Any]] = await connection._execute(
+            _fetch_counted, connection._conn, query, values or []
+        )
+        return result
+
+
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+    async def execute_query(self, query: str, values: list[Any] | None = None) -> tuple[int, Sequence[Any]]:
+        result: tuple[int, Sequence[Any]] = await _execute_counted(self, query, values)
+        return result
+
     async def begin(self) -> None:
         try:
             await self._connection.commit()
@@ -85,7 +117,7 @@ class ImmediateSqliteClient(SqliteClient):
     async def execute_query(self, query: str, values: list[Any] | None = None) -> tuple[int, Sequence[Any]]:
         rows = self._read_on_loop(query, values)
         if rows is None:
-            result: tuple[int, Sequence[Any]] = await super().execute_query(query, values)
+            result: tuple[int, Sequence[Any]] = await _execute_counted(self, query, values)
             return result
         return len(rows), rows
 

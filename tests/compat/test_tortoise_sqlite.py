@@ -9,7 +9,7 @@ from pathlib import Path
 import aiosqlite
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
 
-from backend.compat.tortoise_sqlite import ImmediateSqliteClient
+from backend.compat.tortoise_sqlite import ImmediateSqliteClient, ImmediateTransactionWrapper
 from tests.compat import changed, source_digest
 
 MODULE = "tortoise_sqlite.py"
@@ -50,5 +50,22 @@ async def test_the_attributes_used_are_there(tmp_path: Path) -> None:
         count, rows = await client.execute_query("SELECT 1 AS one")
         assert (count, [dict(row) for row in rows]) == (1, [{"one": 1}])
         assert client._reader is not None, "the SELECT was answered on the loop"
+    finally:
+        await client.close()
+
+
+async def test_a_statement_counts_its_own_rows_not_those_its_triggers_changed(tmp_path: Path) -> None:
+    client = ImmediateSqliteClient(str(tmp_path / "a.db"), connection_name="compat")
+    await client.create_connection(with_db=True)
+    try:
+        await client.execute_script(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE TABLE n (c INT); INSERT INTO n VALUES (0);"
+            "CREATE TRIGGER bump AFTER DELETE ON t BEGIN UPDATE n SET c = c + 1; END;"
+            "INSERT INTO t VALUES (1), (2), (3);"
+        )
+        assert (await client.execute_query("DELETE FROM t WHERE id <= 2"))[0] == 2
+        in_transaction = ImmediateTransactionWrapper(client)  # the statements of a transaction
+        assert (await in_transaction.execute_query("DELETE FROM t"))[0] == 1
+        assert (await client.execute_query("SELECT c FROM n"))[1][0][0] == 3
     finally:
         await client.close()
