@@ -99,12 +99,13 @@ async def read_page(
     queryset pages this way; only the select list is replaced. A page past the end has no row to
     carry the total: then it is counted on its own.
 
-    Relies on Tortoise's `_choose_db_if_not_chosen`, `_make_query`, `query` and `_db` of a queryset
-    (tortoise-orm 1.1.9; tests/test_pagination.py compares every answer with the ORM's).
+    Relies on Tortoise's `_choose_db_if_not_chosen`, `_make_query`, `query` and `_db` of a
+    queryset, and on pypika's `_selects` (tortoise-orm 1.1.9, pypika-tortoise 0.6.5): the
+    answers are compared with the ORM's in tests/test_pagination.py.
     """
     orderings = order_by(params.sort, allowed=allowed_sort, default=default_sort)
     model = queryset.model
-    listing = queryset.only(model._meta.pk_attr).order_by(*orderings)
+    listing = queryset.order_by(*orderings)
     listing = listing.offset((params.page - 1) * params.per_page).limit(params.per_page)
     counting = queryset.count()
     for query in (listing, counting):
@@ -112,10 +113,11 @@ async def read_page(
         query._make_query()
     response = model_in(page_type.model_fields["items"].annotation)
     obj = _object_sql(dialect_of(model), model, response, tuple(sorted(relations.items())))
+    listing.query._selects = []  # not the model's columns: the row's JSON and the total
     sql, values = listing.query.select(LiteralValue(obj), counting.query).get_parameterized_sql()
     _, rows = await listing._db.execute_query(sql, values)
-    total = rows[0][2] if rows else await queryset.count()
-    items = ",".join(row[1] for row in rows)
+    total = rows[0][1] if rows else await queryset.count()
+    items = ",".join(row[0] for row in rows)
     return page_type.model_validate_json(
         f'{{"items":[{items}],"total":{total},"page":{params.page},"per_page":{params.per_page}}}'
     )
