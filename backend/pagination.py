@@ -97,7 +97,9 @@ async def read_page(
 
     The ORM still builds the statement from `queryset` (its filters, joins, ordering), so any
     queryset pages this way; only the select list is replaced. A page past the end has no row to
-    carry the total: then it is counted on its own.
+    carry the total: then it is counted on its own. For the patients page of 20 this took the
+    worker's CPU per request from 2.6 to 1.4 ms on SQLite and 2.0 to 1.0 ms on PostgreSQL (one
+    worker, wrk -c8, medians of 6 runs alternated with main, machine at load 6-9).
 
     Relies on Tortoise's `_choose_db_if_not_chosen`, `_make_query`, `query` and `_db` of a
     queryset, and on pypika's `_selects` (tortoise-orm 1.1.9, pypika-tortoise 0.6.5): the
