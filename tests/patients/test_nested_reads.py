@@ -4,18 +4,16 @@ PostgreSQL with TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from tortoise import connections
 
 from backend.errors import NotFound
 from backend.patients import service
 from backend.patients.models import Appointment, Category, Measure, Patient
 from backend.patients.schemas import appointment_read, patient_read
+from tests.helpers import count_statements
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -103,20 +101,3 @@ async def test_one_statement_instead_of_one_per_prefetch_level(monkeypatch: pyte
     statements.clear()
     await service.read_appointment(patient_id=patient.id, appointment_id=appointment.id)
     assert len(statements) == 1
-
-
-def count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every statement sent through the default connection, from now on."""
-    sent: list[str] = []
-    client = connections.get("default")
-
-    def counting(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def run(query: str, *args: Any, **kwargs: Any) -> Any:
-            sent.append(query)
-            return await method(query, *args, **kwargs)
-
-        return run
-
-    for name in ("execute_query", "execute_query_dict", "execute_insert", "execute_script", "execute_many"):
-        monkeypatch.setattr(client, name, counting(getattr(client, name)))
-    return sent

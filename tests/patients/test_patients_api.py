@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from backend.patients import service
 from backend.patients.models import Appointment, Category, Measure, Patient
 from tests.factories import make_user
 from tests.helpers import Caller, bearer, login
@@ -117,6 +118,19 @@ async def test_a_failure_mid_write_rolls_everything_back(
         0,
         0,
     )
+
+
+async def test_a_patient_alone_is_one_insert_without_a_transaction(
+    client: httpx.AsyncClient, user: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_transaction() -> object:
+        raise AssertionError("a single INSERT needs no transaction")
+
+    monkeypatch.setattr(service, "atomic", no_transaction)
+    response = await client.post(PATIENTS, headers=user.headers, json={"name": "Ann", "surname": "Lee"})
+    assert response.status_code == 201
+    assert response.json() == (await client.get(response.headers["location"], headers=user.headers)).json()
+    assert await Patient.all().count() == 1
 
 
 @pytest.mark.parametrize(
