@@ -16,6 +16,7 @@ REQUEST_MAX_HEADER_SIZE, ...) are mapped onto the same body, and so is any other
 
     IntegrityError (a constraint the request broke)       409     conflict
     the database out of reach (is_database_unavailable)   503     service_unavailable (+ Retry-After)
+    the client gone before its answer (cancelled)         499     (no body: nobody reads it)
     anything else: a bug                                  500     internal_error
 
 Out of reach means a connection failure and nothing else: refused, reset or lost, no pooled
@@ -237,9 +238,14 @@ def to_problem(request: Request[Any, Any] | None, exception: BaseException) -> H
         )
     if isinstance(exception, asyncio.CancelledError):  # Sanic's RequestCancelled: the client hung up
         logger.info("request %s: cancelled, the client went away", request_id)
-        return _internal_error(request_id)
+        return HTTPResponse(status=CLIENT_CLOSED_REQUEST)
     logger.error("request %s: unhandled %s", request_id, type(exception).__name__, exc_info=exception)
     return _internal_error(request_id)
+
+
+# nginx's status for a client that went away before its answer: nobody receives the response, but
+# the access log and the metrics count it, and as a 500 every hang-up looked like a server error.
+CLIENT_CLOSED_REQUEST = 499
 
 
 def _is_oversized_head(exception: BaseException) -> bool:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import OperationalError
@@ -104,8 +105,9 @@ async def _with_lock_timeout(statements: str, *, what: str) -> None:
             async with atomic() as connection:
                 await connection.execute_script(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; {statements}")
             return
-        except OperationalError as error:
-            if "lock timeout" not in str(error) or attempt == LOCK_ATTEMPTS:
+        # PostgreSQL's lock_timeout (SQLSTATE 55P03): Tortoise leaves asyncpg's error untranslated.
+        except asyncpg.exceptions.LockNotAvailableError:
+            if attempt == LOCK_ATTEMPTS:
                 raise
             logger.info("%s: the access log is busy, trying again (%d)", what, attempt)
             await asyncio.sleep(LOCK_PAUSE_SECONDS)

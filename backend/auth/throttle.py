@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from backend.auth.models import LoginThrottle
@@ -161,13 +161,16 @@ async def record_success(attempt: Attempt, *, final: bool = True) -> None:
     """The check passed: the (username, address) bucket starts afresh, the others get the place back.
 
     `final=False` (a password that a second factor must follow) only gives every place back: the
-    failures counted so far stay, until the login is complete."""
-    for scope, username, ip in attempt.buckets():
-        bucket = LoginThrottle.filter(scope=scope, username_key=username, ip=ip)
-        if scope == Scope.user_address and final:
-            await bucket.delete()
-        else:
-            await bucket.filter(failures__gt=0).update(failures=F("failures") - 1)
+    failures counted so far stay, until the login is complete. The buckets are locked as `reserve`
+    locks them, all at once in id order: one statement each in the buckets' own order deadlocked
+    with concurrent logins on PostgreSQL once a new (username, address) bucket had the highest id."""
+    async with atomic() as connection:
+        for bucket in await _locked_for_update(attempt, connection):
+            if bucket.scope == Scope.user_address and final:
+                await bucket.delete(using_db=connection)
+            elif bucket.failures > 0:
+                bucket.failures -= 1
+                await bucket.save(using_db=connection, update_fields=["failures"])
 
 
 async def addresses_guessing(username_key: str, *, now: datetime, policy: ThrottlePolicy) -> int:
@@ -198,7 +201,11 @@ async def lift(lockout_id: int) -> LoginThrottle | None:
 
 
 async def lift_user_lockouts(username_key: str) -> None:
-    """Empty every bucket of a username (an admin set a new password for it)."""
-    await LoginThrottle.filter(
+    """Empty every bucket of a username (an admin set a new password for it), locked in id order as
+    `reserve` locks them."""
+    buckets = LoginThrottle.filter(
         scope__in=[Scope.user, Scope.user_address], username_key=username_key[:MAX_KEY_LENGTH]
-    ).delete()
+    ).order_by("id")
+    async with atomic() as connection:
+        ids = [bucket.id for bucket in await buckets.select_for_update().using_db(connection)]
+        await LoginThrottle.filter(id__in=ids).using_db(connection).delete()

@@ -3,9 +3,12 @@ dropped past retention by the clean-up job, and a default partition that takes a
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 from tortoise import connections
 
@@ -16,6 +19,7 @@ from backend.clock import utcnow
 from backend.config import Settings
 from backend.jobs.purge import ensure_access_log_partitions, purge_access_log, purge_all
 from tests.conftest import requires_postgres
+from tests.harness import eventually
 
 pytestmark = [requires_postgres, pytest.mark.usefixtures("db")]
 
@@ -118,3 +122,27 @@ async def test_the_scheduled_job_says_which_partitions_it_created(settings: Sett
     report = await purge_all(settings, now=utcnow())
     assert report.access_log_partitions == ()  # the migration made this month and three ahead
     assert "created" not in str(report)
+
+
+async def test_a_drop_that_waits_for_a_busy_log_is_tried_again_not_failed(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A long read holds the log: the drop gives up its lock wait after LOCK_TIMEOUT and tries again
+    (PostgreSQL's lock_timeout, SQLSTATE 55P03, reaches us untranslated by Tortoise)."""
+    caplog.set_level(logging.INFO, logger="backend.audit")
+    await partitions.create_partition(Month(2001, 1))
+    reader = await asyncpg.connect(settings.database_url)
+    try:
+        await reader.execute("BEGIN; LOCK TABLE access_log IN ACCESS SHARE MODE")
+        dropping = asyncio.create_task(
+            partitions._with_lock_timeout('DROP TABLE "access_log_y2001m01";', what="dropping")
+        )
+        await eventually(
+            lambda: "dropping: the access log is busy, trying again" in caplog.text or dropping.done()
+        )
+        assert not dropping.done()  # it waits, rather than failing the job
+        await reader.execute("COMMIT")
+        await asyncio.wait_for(dropping, timeout=10)
+    finally:
+        await reader.close()
+    assert Month(2001, 1) not in await partitions.partitions()
