@@ -122,12 +122,12 @@ def carry_operation(inner: Callable[..., Any], wrapper: Handler) -> Handler:
     return wrapper
 
 
-def validation_errors(error: ValidationError, location: str) -> list[dict[str, Any]]:
-    return [_error_entry(detail, location) for detail in error.errors(include_url=False, include_input=False)]
-
-
-def _error_entry(detail: ErrorDetails, location: str) -> dict[str, Any]:
-    return {"loc": [location, *detail["loc"]], "msg": detail["msg"], "type": detail["type"]}
+def validation_errors(details: list[ErrorDetails], location: str) -> list[dict[str, Any]]:
+    """The problem's `errors`, from a ValidationError's `errors(include_url=False, include_input=False)`."""
+    return [
+        {"loc": [location, *detail["loc"]], "msg": detail["msg"], "type": detail["type"]}
+        for detail in details
+    ]
 
 
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
@@ -160,15 +160,16 @@ def parse_body(request: AppRequest, model: type[M]) -> M:
     try:
         return model.model_validate_json(request.body or b"")
     except ValidationError as error:
-        if any(detail["type"] == "json_invalid" for detail in error.errors()):
+        details = error.errors(include_url=False, include_input=False)
+        if any(detail["type"] == "json_invalid" for detail in details):
             raise MalformedRequest("The request body is not valid JSON") from None
-        if any(detail["type"] == "model_type" and not detail["loc"] for detail in error.errors()):
+        if any(detail["type"] == "model_type" and not detail["loc"] for detail in details):
             raise ValidationFailed(
                 "The request body must be a JSON object",
                 errors=[{"loc": ["body"], "msg": "Input should be an object", "type": "model_type"}],
             ) from None
         raise ValidationFailed(
-            "The request body is invalid", errors=validation_errors(error, "body")
+            "The request body is invalid", errors=validation_errors(details, "body")
         ) from None
     except OverflowError:
         raise out_of_range("body") from None
@@ -190,7 +191,8 @@ def parse_query(request: AppRequest, model: type[M]) -> M:
         return model.model_validate(values)
     except ValidationError as error:
         raise ValidationFailed(
-            "The query string is invalid", errors=validation_errors(error, "query")
+            "The query string is invalid",
+            errors=validation_errors(error.errors(include_url=False, include_input=False), "query"),
         ) from None
     except OverflowError:
         raise out_of_range("query") from None
@@ -204,16 +206,27 @@ def out_of_range(location: str) -> ValidationFailed:
     )
 
 
+# A handler `body` wraps refuses a bad body before it runs: require_roles may then let a write in on
+# a login from the cache of logins, and `body` has it checked afresh once the body is valid.
+VALIDATES_BODY_FIRST = "validates_body_first"
+
+
 def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
-    """Validate the JSON body against `model` and pass it to the handler as `body`."""
+    """Validate the JSON body against `model` and pass it to the handler as `body` (after the
+    login check that require_roles left to it, if any)."""
 
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
-            return await handler(request, *args, body=parse_body(request, model), **kwargs)
+            parsed = parse_body(request, model)
+            if (confirm_login := request.ctx.confirm_login) is not None:
+                request.ctx.confirm_login = None
+                await confirm_login()
+            return await handler(request, *args, body=parsed, **kwargs)
 
         carry_operation(handler, wrapper)
         operations()[wrapper].body(media("application/json", model), required=True)
+        setattr(wrapper, VALIDATES_BODY_FIRST, True)  # kept by functools.wraps above it
         return wrapper
 
     return decorator

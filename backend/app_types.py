@@ -58,10 +58,19 @@ class RequestContext(SimpleNamespace):  # Sanic wants a SimpleNamespace
     started: float  # time.perf_counter() when the request arrived
     started_at: datetime | None
     login_check: LoginCheck | None  # set by require_roles for a caller from the cache of logins
+    # Set by require_roles for a write let in from the cache: `body` awaits it once the body is valid.
+    confirm_login: Callable[[], Awaitable[None]] | None
 
     def __init__(self) -> None:
         super().__init__(
-            request_id="", caller=None, event=None, audit=None, started=0.0, started_at=None, login_check=None
+            request_id="",
+            caller=None,
+            event=None,
+            audit=None,
+            started=0.0,
+            started_at=None,
+            login_check=None,
+            confirm_login=None,
         )
 
     @property

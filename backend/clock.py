@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+# How stale a login's or an API key's `last_used_at` may grow before a request writes it again (a
+# write on every use would make every read a write).
+LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
 def utcnow() -> datetime:

@@ -21,10 +21,9 @@ from backend import clock
 from backend.api_keys import keys
 from backend.api_keys.keys import KeyHasher
 from backend.api_keys.models import ApiKey
+from backend.clock import LAST_USED_RESOLUTION
 from backend.errors import NotFound, Unauthorized, ValidationFailed
 from backend.users.models import Role
-
-LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)

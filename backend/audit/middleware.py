@@ -2,11 +2,13 @@
 
 The row is built when the response is ready (so it knows the status and the caller) and
 handed to the writer; in the default durable mode the response waits for the commit, and
-a log that cannot be written turns the response into a 503.
+a log that cannot be written turns the response into a 503. A response replaced after its row
+went in (a cached login that changed meanwhile) has its row corrected to the status sent.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,12 +20,15 @@ from sanic.response import BaseHTTPResponse
 
 from backend.app_types import App, AppRequest
 from backend.audit.events import audit_columns, event_of
+from backend.audit.models import AccessLog
 from backend.audit.writer import AccessLogUnavailable, AccessLogWriter
 from backend.compat.sanic_listeners import run_once
 from backend.config import Settings
 from backend.errors import problem
 from backend.middleware import Middleware, protective_headers
 from backend.proxy import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH, Network, client_ip, header_text
+
+logger = logging.getLogger("backend.audit")
 
 MAX_PATH = 2048
 MAX_QUERY = 2048
@@ -79,6 +84,15 @@ async def confirm_caller(
     return await check.again(response)
 
 
+async def correct_status(row: dict[str, Any], status: int) -> None:
+    """The row of a response replaced after its insert (a login changed meanwhile: rare) says what
+    was sent. Best effort: the replacement goes out whatever happens here."""
+    try:
+        await AccessLog.filter(timestamp=row["timestamp"], request_id=row["request_id"]).update(status=status)
+    except Exception as error:  # the database out of reach: the replacement is a 503 already
+        logger.warning("request %s: access-log status not corrected: %r", row["request_id"], error)
+
+
 def register_access_log(app: App, settings: Settings) -> Middleware:
     writer = AccessLogWriter(mode=settings.access_log_mode)
     app.ctx.access_log = writer
@@ -119,6 +133,9 @@ def register_access_log(app: App, settings: Settings) -> Middleware:
                 request_id=request.ctx.request_id,
                 headers={**protective_headers(response), "Retry-After": "1"},
             )
-        return await confirm_caller(request, response, epoch=epoch)
+        replacement = await confirm_caller(request, response, epoch=epoch)
+        if replacement is not None:
+            await correct_status(row, replacement.status)
+        return replacement
 
     return Middleware(on_request=start_clock, on_response=log_request)

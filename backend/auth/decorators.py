@@ -10,7 +10,8 @@ loads the login, the user and their roles together. A GET or HEAD by a login thi
 checked lately skips it (backend/auth/login_cache.py): the durable access log's insert then
 tells whether any login changed since, and if one did, the login is checked again before the
 response goes. So a block or a role change made on one host is in force on the next request
-to any other.
+to any other. A write whose body `body` validates is let in the same way until its body is
+found valid; then the login is checked (`confirm_login`) before the handler writes anything.
 
 A Bearer token starting `srt_` is an API key (backend/api_keys): checked the same way (one
 round trip, the key with its owner and the owner's roles), it acts with its roles that the owner
@@ -28,7 +29,7 @@ from sanic import HTTPResponse
 from sanic.response import BaseHTTPResponse
 
 from backend import clock
-from backend.api import Handler, Problem, carry_operation
+from backend.api import VALIDATES_BODY_FIRST, Handler, Problem, carry_operation
 from backend.api_keys import keys
 from backend.api_keys import service as api_keys
 from backend.app_types import AppRequest, LoginCheck
@@ -106,11 +107,14 @@ async def resolve_principal(request: AppRequest, *, cached: bool = False) -> tup
     return login.principal, epoch
 
 
-def may_use_cached_login(request: AppRequest) -> bool:
-    """A safe request whose access-log row is committed before the response, which tells whether
-    a cached login is still as it was (backend/auth/login_cache.py)."""
+def may_use_cached_login(request: AppRequest, *, validates_body_first: bool = False) -> bool:
+    """A request whose access-log row is committed before the response, which tells whether a
+    cached login is still as it was (backend/auth/login_cache.py), and that writes nothing with
+    it: a safe one, or a write whose body `body` validates first (it asks for the login afresh
+    once the body is valid; a refused body costs no login query, like a read)."""
     writer = request.app.ctx.access_log
-    return request.method in SAFE_METHODS and writer is not None and writer.mode == "durable"
+    durable = writer is not None and writer.mode == "durable"
+    return durable and (request.method in SAFE_METHODS or validates_body_first)
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,13 @@ async def admit_again(request: AppRequest, gate: Gate, response: BaseHTTPRespons
     return None
 
 
+async def confirm_login(request: AppRequest, gate: Gate) -> None:
+    """A write let in from the cache, its body valid: its login checked from the database before
+    the handler writes anything (401 or 403 if it changed)."""
+    request.ctx.login_check = None
+    await admit(request, gate, cached=False)
+
+
 def require_roles(
     *roles: str, during_password_change: bool = False, during_mfa_enrollment: bool = False
 ) -> Callable[[Handler], Handler]:
@@ -172,11 +183,16 @@ def require_roles(
     gate = Gate(required, during_password_change, during_mfa_enrollment)
 
     def decorator(handler: Handler) -> Handler:
+        validates_body_first = getattr(handler, VALIDATES_BODY_FIRST, False)
+
         @wraps(handler)
         async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
-            epoch = await admit(request, gate, cached=may_use_cached_login(request))
+            cached = may_use_cached_login(request, validates_body_first=validates_body_first)
+            epoch = await admit(request, gate, cached=cached)
             if epoch is not None:
                 request.ctx.login_check = LoginCheck(epoch, partial(admit_again, request, gate))
+                if request.method not in SAFE_METHODS:
+                    request.ctx.confirm_login = partial(confirm_login, request, gate)
             return await handler(request, *args, **kwargs)
 
         carry_operation(handler, wrapper)

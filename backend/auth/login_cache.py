@@ -15,7 +15,9 @@ How it stays exact:
   request began, so it sees every change committed before then. If the epoch is not the entry's,
   the login is checked again from the database before the response goes, and a dead login (401)
   or missing roles (403) replace the response: what the handler computed is never sent.
-- Writes, other access-log modes, paths the log excludes and API keys always run the query.
+- A write runs the query before it writes: one whose body `body` (backend/api.py) validates is
+  let in from the cache until its body is found valid, so a refused body costs no more than a read.
+  Other access-log modes, paths the log excludes and API keys always run the query.
 
 An entry is used only while today's check would not write the login's `last_used_at` and address
 (within LAST_USED_RESOLUTION, from the same address), and before the login expires. The cache

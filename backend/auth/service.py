@@ -31,13 +31,13 @@ from backend.auth.tokens import (
     TokenService,
     TokenType,
 )
+from backend.clock import LAST_USED_RESOLUTION
 from backend.errors import Throttled, Unauthorized, ValidationFailed
 from backend.proxy import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
 from backend.transactions import atomic
 from backend.users.models import User
 
 BAD_CREDENTIALS = "Invalid username or password"
-LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)

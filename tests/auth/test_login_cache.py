@@ -19,6 +19,7 @@ from tortoise import connections
 from backend import clock
 from backend.app import create_app
 from backend.app_types import AppRequest
+from backend.audit.models import AccessLog
 from backend.auth import service
 from backend.auth.decorators import require_roles
 from backend.auth.login_cache import LoginCache
@@ -183,6 +184,8 @@ async def test_a_change_around_the_api_replaces_the_read_that_used_the_cache(
     assert "items" not in response.json()
     # The read was let in from the cache, then checked again once its log row saw the new epoch.
     assert len(login_queries) == 2
+    logged = await AccessLog.get(request_id=response.headers["x-request-id"])
+    assert logged.status == status  # what was sent, not what the handler had answered
 
 
 async def test_a_login_ended_while_the_handler_runs_gets_the_error_not_the_data(
@@ -204,6 +207,26 @@ async def test_a_write_checks_the_login_whatever_the_cache_holds(
     response = await client.post(
         "/api/v1/patients/", json={"name": "Ada", "surname": "Lovelace"}, headers=bearer(user.access_token)
     )
+    assert_problem(response, 401, "token_revoked")
+    assert len(login_queries) == 2
+
+
+async def test_a_refused_body_skips_the_login_query_like_a_read(
+    client: httpx.AsyncClient, user: Caller, login_queries: LoginQueries
+) -> None:
+    """An error path at least as cheap as a read (issue 15): nothing is written with the login."""
+    assert (await read(client, user)).status_code == 200
+    response = await client.post("/api/v1/patients/", json={"name": 5}, headers=bearer(user.access_token))
+    assert_problem(response, 422, "validation_failed")
+    assert len(login_queries) == 1
+
+
+async def test_a_refused_body_after_a_change_around_the_api_gets_the_login_error(
+    client: httpx.AsyncClient, user: Caller, login_queries: LoginQueries
+) -> None:
+    assert (await read(client, user)).status_code == 200
+    await sql("UPDATE token SET revoked_at = CURRENT_TIMESTAMP, revoked_reason = 'admin'")
+    response = await client.post("/api/v1/patients/", json={"name": 5}, headers=bearer(user.access_token))
     assert_problem(response, 401, "token_revoked")
     assert len(login_queries) == 2
 
