@@ -9,6 +9,7 @@ import threading
 import time
 from collections import defaultdict
 from contextlib import closing
+from typing import Any
 
 import asyncpg
 
@@ -21,21 +22,35 @@ SAMPLE_SECONDS = 0.5
 SETTLE_SECONDS = 1.0  # the row count must hold still this long: requests wrk abandoned are done
 
 
-async def _postgres_count(url: str) -> int:
+ERRORS_SQL = (
+    "SELECT method, path, status, COUNT(*) FROM access_log WHERE id > {mark} AND status >= 400 "
+    "GROUP BY method, path, status ORDER BY COUNT(*) DESC LIMIT 20"
+)
+
+
+async def _postgres_rows(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
     connection = await asyncpg.connect(url)
     try:
-        return int(await connection.fetchval("SELECT COUNT(*) FROM access_log"))
+        return [tuple(row) for row in await connection.fetch(sql.format(mark="$1"), *args)]
     finally:
         await connection.close()
 
 
-def access_log_rows(server: Server) -> int:
-    """Counted in the database directly: a request through the API would add a row itself."""
+def _query(server: Server, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    """Read in the database directly: a request through the API would add a row itself."""
     url = server.env["DATABASE_URL"]
     if url.startswith("sqlite://"):
         with closing(sqlite3.connect(url.removeprefix("sqlite://"), timeout=30.0)) as db:
-            return int(db.execute("SELECT COUNT(*) FROM access_log").fetchone()[0])
-    return asyncio.run(_postgres_count(url))
+            return [tuple(row) for row in db.execute(sql.format(mark="?"), args).fetchall()]
+    return asyncio.run(_postgres_rows(url, sql, *args))
+
+
+def access_log_rows(server: Server) -> int:
+    return int(_query(server, "SELECT COUNT(*) FROM access_log")[0][0])
+
+
+def last_access_log_id(server: Server) -> int:
+    return int(_query(server, "SELECT COALESCE(MAX(id), 0) FROM access_log")[0][0])
 
 
 class Audit:
@@ -43,6 +58,7 @@ class Audit:
         self.server = server
         self.label = f"server `{variant}`" if variant else "the main server"
         self.rows_before = access_log_rows(server)
+        self.last_id_before = last_access_log_id(server)
         self.current_pass = 0  # 0: warm-up
         self.peaks: dict[int, dict[int, int]] = defaultdict(dict)  # pass -> worker pid -> max KiB
         self._stop = threading.Event()
@@ -68,6 +84,13 @@ class Audit:
                 break
         return rows
 
+    def _errors(self) -> str:
+        rows = _query(self.server, ERRORS_SQL, self.last_id_before)
+        return (
+            "; ".join(f"{method} {path} {status}: {count:,}" for method, path, status, count in rows)
+            or "none"
+        )
+
     def report(self, *, completed: int, in_flight_bound: int) -> str:
         """Markdown; `completed` is every request wrk (and the probes) saw answered on this server,
         `in_flight_bound` how many wrk may have left in flight when its runs stopped."""
@@ -85,6 +108,9 @@ class Audit:
             f"- new rows {rows:,}; requests answered to wrk and the probes {completed:,}; difference "
             f"{extra:+,} (requests still in flight when a wrk run stopped are answered and logged but "
             f"not counted by wrk: at most {in_flight_bound:,}): {verdict}.",
+            "",
+            f"Answers of {self.label} at 400 and above, by request, from its access log (the error "
+            f"scenarios' own included): {self._errors()}.",
             "",
             f"Memory of {self.label}: each worker's peak VmRSS per pass (sampled every 0.5 s; pass 0 is "
             "the warm-up):",

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import asyncpg
 import pytest
 
+from backend.audit.rollup import roll_up
 from backend.db import MIGRATIONS_ROOT
 from tests.conftest import TEST_DATABASE_URL, requires_postgres, with_database
 from tests.harness import ROOT
@@ -74,7 +75,12 @@ def schema_from_sql(sql: str) -> Schema:
     ):
         if name not in POSTGRES_ONLY_INDEXES:
             indexes.add((table, tuple(re.findall(r'"(\w+)"', cols)), bool(unique)))
-    for dropped in re.findall(r'DROP TABLE (?:IF EXISTS )?"(\w+)"', sql):  # no table comes back
+    # no dropped table comes back; each dialect's own tables are left out
+    for dropped in [
+        *re.findall(r'DROP TABLE (?:IF EXISTS )?"(\w+)"', sql),
+        *POSTGRES_ONLY_TABLES,
+        *SQLITE_ONLY_TABLES,
+    ]:
         columns.pop(dropped, None)
         indexes = {index for index in indexes if index[0] != dropped}
     return Schema(columns, indexes)
@@ -112,6 +118,7 @@ def sqlite_schema(path: Path) -> Schema:
             for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
+            if row[0] not in SQLITE_ONLY_TABLES
         ]
         columns = {t: {row[1] for row in connection.execute(f'PRAGMA table_info("{t}")')} for t in tables}
         indexes = set()
@@ -124,6 +131,10 @@ def sqlite_schema(path: Path) -> Schema:
     return Schema(columns, indexes)
 
 
+# Kept by PostgreSQL's statement triggers for `backend/row_counts.py`; SQLite counts rows instead.
+POSTGRES_ONLY_TABLES = frozenset({"row_count"})
+# The rollup's mark (backend/audit/rollup.py); PostgreSQL's rollup is kept by a statement trigger.
+SQLITE_ONLY_TABLES = frozenset({"access_log_rollup_mark"})
 # Indexes with an operator class, which the models cannot express and SQLite does not need
 # (migrations/postgres/models/2_*: LIKE-prefix filters on the access log's path).
 POSTGRES_ONLY_INDEXES = frozenset({"idx_access_log_path_prefix"})
@@ -139,7 +150,8 @@ async def postgres_schema(url: str) -> Schema:
         )
         columns: dict[str, set[str]] = {}
         for row in rows:
-            columns.setdefault(row["table_name"], set()).add(row["column_name"])
+            if row["table_name"] not in POSTGRES_ONLY_TABLES:
+                columns.setdefault(row["table_name"], set()).add(row["column_name"])
         index_rows = await connection.fetch(
             """SELECT t.relname AS table_name, ix.indisunique AS is_unique,
                       array_agg(a.attname ORDER BY k.ord) AS cols
@@ -233,3 +245,34 @@ async def test_postgres_converts_an_unpartitioned_access_log_and_keeps_its_rows(
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+def test_sqlite_moves_the_rollup_from_its_trigger_to_a_mark_and_counts_each_row_once(tmp_path: Path) -> None:
+    """The upgrade of a database whose rollup the row trigger kept (backend/audit/rollup.py)."""
+    before = tmp_path / "before"
+    shutil.copytree(MIGRATIONS_ROOT / "sqlite", before / "sqlite")
+    (marking,) = (before / "sqlite" / "models").glob("*_access_log_rollup_mark.py")
+    marking.unlink()
+    database = tmp_path / "app.db"
+    result = run_backend("migrate", DATABASE_URL=f"sqlite://{database}", MIGRATIONS_DIR=str(before))
+    assert result.returncode == 0, result.stderr
+    insert = (
+        "INSERT INTO access_log (timestamp, request_id, method, path, query, status, duration_ms, ip, "
+        "user_agent) VALUES ('2026-05-06 07:08:09+00:00', ?, 'GET', '/p', '', 200, 1, '', '')"
+    )
+    days_sum = "SELECT sum(n) FROM access_log_rollup WHERE grain = 'd' AND dimension = 'class'"
+    with sqlite3.connect(database) as connection:
+        connection.executemany(insert, [(f"r{n}",) for n in range(5)])
+        assert connection.execute(days_sum).fetchone() == (5,)  # the trigger's count
+    result = run_backend("migrate", DATABASE_URL=f"sqlite://{database}")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT last_id FROM access_log_rollup_mark").fetchall() == [(5,)]
+        connection.execute(insert, ("late",))
+        assert connection.execute(days_sum).fetchone() == (5,)  # no trigger: counted when rolled up
+        roll_up(connection)
+        roll_up(connection)
+        assert connection.execute(days_sum).fetchone() == (6,)
+        assert not connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'access_log'"
+        ).fetchall()

@@ -50,8 +50,8 @@ class AccessLog(Model):
 class AccessLogRollup(Model):
     """The access log counted per time bucket, for the statistics: rows in a minute, hour or day
     (`grain` m, h, d) by one `dimension` (`class`: the status class, `latency`: the latency
-    histogram's bucket, `user`, `path`) and its `key`. Written by a trigger on `access_log` in the
-    same transaction as the rows (see the migration `access_log_partitions`); read by
+    histogram's bucket, `user`, `path`) and its `key`. Kept by backend/audit/rollup.py (on
+    PostgreSQL, a trigger on `access_log` in the same transaction as the rows); read by
     backend/audit/queries.py. Minutes hold only `class`."""
 
     id = fields.BigIntField(primary_key=True)

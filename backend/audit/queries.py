@@ -8,6 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -17,8 +18,10 @@ from tortoise.functions import Count, Max, Min
 from tortoise.queryset import QuerySet
 
 from backend.audit.models import AccessLog
+from backend.audit.rollup import LATENCY_BOUNDS, latency_bucket_sql, roll_up_pending
 from backend.audit.schemas import AccessLogFilters, AccessLogQuery, Bucket, Latency, Ranked, Stats
 from backend.pagination import Total, count_up_to, paginate
+from backend.transactions import atomic
 
 EXPORT_COLUMNS = (
     "id", "timestamp", "request_id", "method", "path", "query", "status", "duration_ms",
@@ -213,10 +216,10 @@ def _placeholders(dialect: str, count: int) -> list[str]:
     return [f"${n}" for n in range(1, count + 1)] if dialect == "postgres" else ["?"] * count
 
 
-# The statistics come from the rollup (AccessLogRollup: counts per minute, hour and day, kept by
-# a trigger), so that a month costs about the same whatever the log holds. A range is cut into the
-# largest whole buckets it contains, and the rows themselves only for what is left at either end
-# (less than an hour's rows each), so the answer is exactly what counting the rows would give.
+# The statistics come from the rollup (AccessLogRollup: counts per minute, hour and day, see
+# backend/audit/rollup.py), so that a month costs about the same whatever the log holds. A range is
+# cut into the largest whole buckets it contains, and the rows themselves only for what is left at
+# either end (less than an hour's rows each), so the answer is exactly what counting the rows gives.
 GRAIN_SECONDS = {"d": 86_400, "h": 3_600, "m": 60}
 SERIES_GRAINS: dict[Granularity, tuple[str, ...]] = {
     "day": ("d", "h", "m"),
@@ -273,21 +276,41 @@ async def stats(
     series_grains = SERIES_GRAINS[granularity] if rollup else ()
     total_grains = TOTAL_GRAINS if rollup else ()
     series = {moment: dict.fromkeys(STATUS_CLASSES, 0) for moment in bucket_starts(since, until, granularity)}
-    for moment, status_class, count in await _series(segments(since, until, series_grains), granularity):
-        counts = series.setdefault(moment, dict.fromkeys(STATUS_CLASSES, 0))
-        counts[status_class] += count
-    parts = segments(since, until, total_grains)
-    total = sum(sum(counts.values()) for counts in series.values())
-    return Stats(
-        since=since,
-        until=until,
-        bucket=granularity,
-        total=total,
-        series=[Bucket(start=moment, counts=counts) for moment, counts in sorted(series.items())],
-        top_users=await _top(parts, "user", "username", top),
-        top_paths=await _top(parts, "path", "path", top),
-        latency_ms=await _latency(parts, total),
-    )
+    if rollup:
+        await roll_up_pending()
+    async with _custom_plans():
+        for moment, status_class, count in await _series(segments(since, until, series_grains), granularity):
+            counts = series.setdefault(moment, dict.fromkeys(STATUS_CLASSES, 0))
+            counts[status_class] += count
+        parts = segments(since, until, total_grains)
+        total = sum(sum(counts.values()) for counts in series.values())
+        return Stats(
+            since=since,
+            until=until,
+            bucket=granularity,
+            total=total,
+            series=[Bucket(start=moment, counts=counts) for moment, counts in sorted(series.items())],
+            top_users=await _top(parts, "user", "username", top),
+            top_paths=await _top(parts, "path", "path", top),
+            latency_ms=await _latency(parts, total),
+        )
+
+
+@asynccontextmanager
+async def _custom_plans() -> AsyncIterator[None]:
+    """On PostgreSQL, one read-only transaction (one snapshot: totals, lists and percentiles agree)
+    that plans each statement for its own values. The statistics' statements come back with other
+    bounds and keys; after five runs PostgreSQL may plan one generically, and for `key IN (...)`
+    that plan reads far more of the rollup: 30 days at 10M rows went from ~130 ms to ~550 ms
+    (bench/results/accesslog10m.md). SQLite's transactions take the write lock: none there."""
+    if _dialect() != "postgres":
+        yield
+        return
+    async with atomic() as connection:
+        await connection.execute_script(
+            "SET TRANSACTION READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan"
+        )
+        yield
 
 
 async def _series(parts: Sequence[Segment], granularity: Granularity) -> list[tuple[datetime, str, int]]:
@@ -342,15 +365,6 @@ async def _top(parts: Sequence[Segment], dimension: str, column: str, limit: int
     return [Ranked(name=name, count=count) for name, count in ranked]
 
 
-# Upper bounds (ms) of the latency histogram: percentiles are read off it in one pass over the
-# range, within a bucket's width, instead of sorting every row once per percentile. The rollup's
-# trigger (migrations, `access_log_partitions`) buckets by the same bounds.
-LATENCY_BOUNDS = (
-    0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750,
-    1_000, 1_500, 2_000, 3_000, 5_000, 10_000, 30_000, 60_000,
-)  # fmt: skip
-
-
 async def _latency(parts: Sequence[Segment], total: int) -> Latency:
     if total == 0:
         return Latency(p50=None, p90=None, p99=None, max=None)
@@ -368,10 +382,8 @@ async def _latency(parts: Sequence[Segment], total: int) -> Latency:
         for row in await connection.execute_query_dict(sql, params):
             add(int(row["key"]), int(row["n"]), float(row["top"]))
     start, end = _placeholders(_dialect(), 2)
-    cases = " ".join(f"WHEN duration_ms <= {bound} THEN {n}" for n, bound in enumerate(LATENCY_BOUNDS))
-    overflow = len(LATENCY_BOUNDS)
     sql = (
-        f"SELECT CASE {cases} ELSE {overflow} END AS bucket, COUNT(*) AS n, MAX(duration_ms) AS top "  # noqa: S608
+        f"SELECT {latency_bucket_sql('duration_ms')} AS bucket, COUNT(*) AS n, MAX(duration_ms) AS top "  # noqa: S608
         f'FROM access_log WHERE "timestamp" >= {start} AND "timestamp" < {end} GROUP BY bucket'
     )
     for _, since, until in (part for part in parts if not part[0]):

@@ -27,6 +27,7 @@ from tortoise import connections
 
 from backend import metrics
 from backend.audit.models import AccessLog
+from backend.audit.rollup import roll_up_pending
 from backend.db import ACCESS_LOG_CONNECTION
 from backend.errors import is_database_unavailable
 
@@ -40,10 +41,19 @@ class AccessLogUnavailable(Exception):
 
 
 class AccessLogWriter:
-    def __init__(self, *, mode: Mode = "durable", max_batch: int = 1000, max_pending: int = 100_000) -> None:
+    def __init__(
+        self,
+        *,
+        mode: Mode = "durable",
+        max_batch: int = 1000,
+        max_pending: int = 100_000,
+        roll_up_every: int = 500,
+    ) -> None:
         self.mode = mode
         self.max_batch = max_batch
         self.max_pending = max_pending
+        self.roll_up_every = roll_up_every
+        self._written_since_roll_up = 0
         self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[int | None] | None]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches_written = 0
@@ -91,9 +101,23 @@ class AccessLogWriter:
                 batch.append(self._queue.get_nowait())
             try:
                 await self._write_batch(batch)
+                await self._roll_up_now_and_then(len(batch))
             finally:
                 for _ in batch:
                     self._queue.task_done()
+
+    async def _roll_up_now_and_then(self, rows: int) -> None:
+        """Count the log's new rows in the statistics' rollup every `roll_up_every` rows, once the
+        batch's requests have their answers (backend/audit/rollup.py: on SQLite a row trigger cost
+        a tenth of an authorized read; in bulk a row costs about 1 us)."""
+        self._written_since_roll_up += rows
+        if self._written_since_roll_up < self.roll_up_every:
+            return
+        self._written_since_roll_up = 0
+        try:
+            await roll_up_pending()
+        except Exception as error:  # the next roll-up, or the statistics' own, counts them
+            logger.warning("access log: rollup not brought up to date: %r", error)
 
     async def _write_batch(
         self, batch: Sequence[tuple[dict[str, Any], asyncio.Future[int | None] | None]]

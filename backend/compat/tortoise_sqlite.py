@@ -27,7 +27,8 @@ a `SELECT` outside a transaction first runs here, on a second, read-only connect
 budget: SQLite's progress handler interrupts it after `LOOP_READ_BUDGET_SECONDS`, and a read
 that runs over (or finds the database busy) goes the usual way, to aiosqlite's thread. So the
 point lookups of the hot path (the login check, a row by id) skip the hop, and a long report
-never holds up the loop for more than the budget.
+never holds up the loop for more than the budget. `run_on_connection` sends a function of
+several statements in one hop (the access log's rollup: backend/audit/rollup.py).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 from tortoise.backends.base.client import TransactionContext
@@ -47,6 +48,9 @@ from tortoise.backends.sqlite.client import (
     translate_exceptions,
 )
 from tortoise.exceptions import TransactionManagementError
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 LOOP_READ_BUDGET_SECONDS = 0.002
 PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
@@ -59,17 +63,41 @@ def _fetch_counted(connection: sqlite3.Connection, query: str, values: list[Any]
 
 
 @translate_exceptions
+async def run_on_connection(
+    client: SqliteClient,
+    work: Callable[Concatenate[sqlite3.Connection, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`work(connection, ...)` on the client's sqlite3 connection, in aiosqlite's thread: one hop
+    for as many statements as `work` runs (each statement sent the usual way is a hop of its own)."""
+    async with client.acquire_connection() as connection:
+        result: T = await connection._execute(work, connection._conn, *args, **kwargs)
+        return result
+
+
+def write_transaction(connection: sqlite3.Connection, work: Callable[[], T]) -> T:
+    """`work()` between `BEGIN IMMEDIATE` and `COMMIT` on an autocommit connection, rolled back
+    when it fails. For functions given to `run_on_connection`."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work()
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return result
+
+
 async def _execute_counted(
     client: SqliteClient, query: str, values: list[Any] | None
 ) -> tuple[int, Sequence[Any]]:
     """Tortoise's `execute_query`, in one hop to aiosqlite's thread as there, but counting the
     rows that the statement itself changed, not those its triggers changed too."""
     query = query.replace("\x00", "'||CHAR(0)||'")
-    async with client.acquire_connection() as connection:
-        result: tuple[int, Sequence[Any]] = await connection._execute(
-            _fetch_counted, connection._conn, query, values or []
-        )
-        return result
+    result: tuple[int, Sequence[Any]] = await run_on_connection(client, _fetch_counted, query, values or [])
+    return result
 
 
 class ImmediateTransactionWrapper(SqliteTransactionWrapper):
