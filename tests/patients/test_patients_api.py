@@ -129,8 +129,30 @@ async def test_a_patient_alone_is_one_insert_without_a_transaction(
     monkeypatch.setattr(service, "atomic", no_transaction)
     response = await client.post(PATIENTS, headers=user.headers, json={"name": "Ann", "surname": "Lee"})
     assert response.status_code == 201
-    assert response.json() == (await client.get(response.headers["location"], headers=user.headers)).json()
+    assert response.content == (await client.get(response.headers["location"], headers=user.headers)).content
     assert await Patient.all().count() == 1
+
+
+@pytest.mark.parametrize(
+    "patient",
+    [
+        {
+            "name": " Zoë\u00a0",
+            "surname": "O'Brien-Łukasz 李",
+            "birthday": None,
+            "comments": 'line\nnext 🩺 "q"',
+        },
+        {"name": "x" * 100, "surname": "y", "birthday": "1900-01-01", "comments": "\\ <b> &amp;"},
+    ],
+    ids=["unicode", "edges"],
+)
+async def test_a_patient_alone_is_answered_byte_for_byte_as_a_get_reads_them(
+    client: httpx.AsyncClient, user: Caller, patient: dict[str, object]
+) -> None:
+    """Answered from what was inserted, not read back (service.create_patient)."""
+    response = await client.post(PATIENTS, headers=user.headers, json=patient)
+    assert response.status_code == 201, response.text
+    assert response.content == (await client.get(response.headers["location"], headers=user.headers)).content
 
 
 @pytest.mark.parametrize(
