@@ -18,8 +18,8 @@ export function TableState({
   let content: React.ReactNode = null;
   if (isPending) {
     content = (
-      <Center py="lg">
-        <Loader size="sm" aria-label="Loading" />
+      <Center py="lg" role="status" aria-label="Loading">
+        <Loader size="sm" aria-hidden="true" />
       </Center>
     );
   } else if (error) {

@@ -1,7 +1,8 @@
-import { Center, Loader } from "@mantine/core";
+import { Center } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import { ErrorAlert } from "@/components/error-alert";
+import { PageLoader } from "@/components/page-loader";
 import { useMe } from "@/features/auth/api/get-me";
 
 export const CHANGE_PASSWORD_PATH = "/change-password";
@@ -18,11 +19,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
 
   if (me.isPending) {
-    return (
-      <Center mih="100vh">
-        <Loader aria-label="Loading" />
-      </Center>
-    );
+    return <PageLoader label="Loading your session" />;
   }
   if (me.isError) {
     return (
