@@ -80,13 +80,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
+def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes], log: Path, *, workers: int = 1, timeout: float = 30.0
+) -> None:
+    """Until every worker is ready, not just the one that answers first: Sanic's manager restarts
+    nothing before all have acknowledged their start, so a worker killed earlier is not replaced."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if (
                 httpx.get(f"{url}/healthz", timeout=1.0, headers={"User-Agent": PROBE_AGENT}).status_code
                 == 200
+                and log.read_text(errors="replace").count("Worker ready [") >= workers
             ):
                 return
         except httpx.TransportError:
@@ -110,10 +115,17 @@ def live_server(
     log = log or Path(tempfile.mkstemp(prefix="server-", suffix=".log")[1])
     url, process = start_server(env, workers=workers, log=log)
     try:
-        wait_until_ready(url, process, log)
+        wait_until_ready(url, process, log, workers=workers)
         yield url, process
+    except BaseException:
+        print(f"--- the end of the server's log ({log}):\n{tail(log)}")  # in pytest's report of the failure
+        raise
     finally:
         stop(process)
+
+
+def tail(log: Path, lines: int = 60) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def start_server(env: Mapping[str, str], *, workers: int, log: Path) -> tuple[str, subprocess.Popen[bytes]]:

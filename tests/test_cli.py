@@ -180,19 +180,18 @@ def test_serve_stopped_while_its_workers_start_exits_cleanly(settings: Settings,
 
 
 @pytest.mark.live
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "systemd-stop"])
 def test_a_signal_to_every_process_at_once_stops_the_server_cleanly(
-    settings: Settings, tmp_path: Path, signum: signal.Signals
+    settings: Settings, tmp_path: Path
 ) -> None:
     """Ctrl-C in a terminal (SIGINT) and systemd's default stop (SIGTERM) signal every process of
     the server at once: the workers are signalled twice, once more by the manager, mid-shutdown.
-    Repeated, because the second signal lands inside the shutdown listeners only some of the time."""
-    for attempt in range(5):
+    Repeated, because the second signal lands inside the shutdown listeners only some of the time;
+    the two signals take turns (they reach the same shutdown, and each start costs CI seconds)."""
+    for attempt, signum in enumerate([signal.SIGINT, signal.SIGTERM] * 3):
         log = tmp_path / f"server-{attempt}.log"
         url, process = start_server(server_env(settings), workers=2, log=log)
         try:
-            wait_until_ready(url, process, log)
-            wait_for_log(log, process, lambda text: text.count("Worker ready") == 2)  # not mid-start
+            wait_until_ready(url, process, log, workers=2)  # none mid-start
             os.killpg(process.pid, signum)
             assert process.wait(timeout=20) == 0, log.read_text()
         finally:

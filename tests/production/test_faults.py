@@ -71,7 +71,7 @@ async def test_kill_9_of_a_worker_loses_no_acknowledged_write_and_the_worker_com
         writers = Writers(url, bearer((await log_in(url, "nurse"))["access_token"]))
         load = writers.run()
         try:
-            outcome = await kill_a_worker_then_stop(writers, process)
+            outcome = await kill_a_worker_then_stop(writers, process, log)
         finally:
             writers.stop.set()
             await asyncio.wait_for(load, 20)
@@ -93,7 +93,7 @@ async def test_kill_9_of_a_worker_loses_no_acknowledged_write_and_the_worker_com
 
 
 async def kill_a_worker_then_stop(
-    writers: Writers, process: subprocess.Popen[bytes]
+    writers: Writers, process: subprocess.Popen[bytes], log: Path
 ) -> tuple[int, float, set[int], set[int]]:
     await eventually(lambda: len(writers.acked) >= 40)
     before = set(worker_pids(process.pid))
@@ -105,8 +105,10 @@ async def kill_a_worker_then_stop(
 
     await eventually(replaced, within=15)
     after = set(worker_pids(process.pid))
+    (new,) = after - before
+    await eventually(lambda: f"Worker ready [{new}]" in log.read_text())
     acked_at_restart = len(writers.acked)
-    await eventually(lambda: len(writers.acked) >= acked_at_restart + 40)  # the new worker serves too
+    await eventually(lambda: len(writers.acked) >= acked_at_restart + 40)
 
     process.send_signal(signal.SIGTERM)  # and stop while writes are in flight
     started = time.monotonic()
