@@ -27,7 +27,7 @@ from sanic_ext.extensions.openapi.definitions import Parameter
 
 from backend.app_types import AppRequest
 from backend.docs import RawSchema, media, operations
-from backend.errors import MalformedRequest, UnsupportedMediaType, ValidationFailed
+from backend.errors import AppError, MalformedRequest, UnsupportedMediaType, ValidationFailed, to_problem
 
 Handler = Callable[..., Awaitable[HTTPResponse | None]]  # None: the handler streamed its response
 M = TypeVar("M", bound=BaseModel)
@@ -218,7 +218,10 @@ def body(model: type[RequestModel]) -> Callable[[Handler], Handler]:
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
-            parsed = parse_body(request, model)
+            try:
+                parsed = parse_body(request, model)
+            except AppError as refused:  # answered, not raised: Sanic's exception path cost a 422
+                return to_problem(request, refused)  # 5-14% of its worker CPU (SQLite, 2026-12-07)
             if (confirm_login := request.ctx.confirm_login) is not None:
                 request.ctx.confirm_login = None
                 await confirm_login()
