@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import asyncpg
 import pytest
 from tortoise import connections
 
@@ -18,6 +20,7 @@ from backend.jobs.purge import (
     purge_tokens,
 )
 from backend.patients.models import Patient, PatientIdempotencyKey
+from tests.conftest import requires_postgres
 from tests.factories import make_token, make_user
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -66,6 +69,26 @@ async def test_throttling_buckets_untouched_for_a_window_and_unlocked_are_purged
         )
     assert await purge_login_throttles(now=NOW, window_seconds=int(window.total_seconds())) == 2
     assert sorted(await LoginThrottle.all().values_list("username_key", flat=True)) == ["locked", "recent"]
+
+
+@requires_postgres
+async def test_a_bucket_a_login_holds_is_skipped_not_waited_for(settings: Settings) -> None:
+    """A login holds its buckets while its password is checked: the purge neither waits for them
+    nor locks them in another order (a plain DELETE could deadlock with the login)."""
+    old = NOW - timedelta(hours=1)
+    held, free = [
+        await LoginThrottle.create(scope="user", username_key=name, last_attempt_at=old) for name in "ab"
+    ]
+    login = await asyncpg.connect(settings.database_url)
+    try:
+        await login.execute("BEGIN")
+        await login.execute("SELECT 1 FROM login_throttle WHERE id = $1 FOR UPDATE", held.id)
+        assert await asyncio.wait_for(purge_login_throttles(now=NOW, window_seconds=60), timeout=10) == 1
+        await login.execute("COMMIT")
+    finally:
+        await login.close()
+    assert await LoginThrottle.filter(id__in=[held.id, free.id]).values_list("id", flat=True) == [held.id]
+    assert await purge_login_throttles(now=NOW, window_seconds=60) == 1  # the next run takes it
 
 
 async def test_access_log_retention_zero_keeps_everything() -> None:
