@@ -248,7 +248,11 @@ def query(model: type[QueryModel], *, sort: Collection[str] | None = None) -> Ca
     def decorator(handler: Handler) -> Handler:
         @wraps(handler)
         async def wrapper(request: AppRequest, *args: Any, **kwargs: Any) -> HTTPResponse | None:
-            return await handler(request, *args, query=parse_query(request, model), **kwargs)
+            try:
+                parsed = parse_query(request, model)
+            except AppError as refused:  # answered, not raised, as in `body`
+                return to_problem(request, refused)
+            return await handler(request, *args, query=parsed, **kwargs)
 
         carry_operation(handler, wrapper)
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
