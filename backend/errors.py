@@ -11,8 +11,10 @@
     ├── Throttled                  429     throttled           (+ Retry-After)
     └── ServiceUnavailable         503     service_unavailable
 
-Services raise these; Sanic's own errors (404, 405, 413, 431 for a URL and headers over
-REQUEST_MAX_HEADER_SIZE, ...) are mapped onto the same body, and so is any other exception:
+Services raise these (`body` and `query` in backend/api.py answer theirs with `to_problem`
+instead: the same response, without Sanic's exception path); Sanic's own errors (404, 405, 413,
+431 for a URL and headers over REQUEST_MAX_HEADER_SIZE, ...) are mapped onto the same body, and
+so is any other exception:
 
     IntegrityError (a constraint the request broke)       409     conflict
     the database out of reach (is_database_unavailable)   503     service_unavailable (+ Retry-After)

@@ -73,22 +73,24 @@ async def purge_tokens(*, now: datetime, keep_revoked_days: int, batch_size: int
 async def purge_login_throttles(*, now: datetime, window_seconds: int, batch_size: int = BATCH_SIZE) -> int:
     """Throttling buckets untouched for a window and not locked: they would start afresh anyway.
 
-    A login holds its buckets' row locks while its password is checked (backend/auth/throttle.py).
-    Each batch here locks its buckets in id order too, and skips those a login holds (PostgreSQL's
-    SKIP LOCKED; the next run takes them): a plain DELETE took them in scan order, so it could
-    deadlock with a login, and PostgreSQL then aborted one of the two, perhaps the login (a 500)."""
-    stale = LoginThrottle.filter(
+    A login locks its buckets in id order in the short transactions that reserve its place and
+    record its outcome (backend/auth/throttle.py). Each batch here locks its buckets in id order
+    too, and skips those a login holds (PostgreSQL's SKIP LOCKED; the next run takes them): a plain
+    DELETE took them in scan order, so it could deadlock with a login, and PostgreSQL then aborted
+    one of the two, perhaps the login (a 500)."""
+    is_stale = Q(
         Q(locked_until=None) | Q(locked_until__lt=now),
         last_attempt_at__lt=now - timedelta(seconds=window_seconds),
-    ).order_by("id")
+    )
+    stale = LoginThrottle.filter(is_stale).order_by("id")
     deleted = 0
     while True:
         async with atomic() as connection:
             batch = stale.limit(batch_size).select_for_update(skip_locked=True).only("id")
             ids = [bucket.id for bucket in await batch.using_db(connection)]
             if ids:
-                deleted += await LoginThrottle.filter(id__in=ids).using_db(connection).delete()
-        if len(ids) < batch_size:
+                deleted += await LoginThrottle.filter(is_stale, id__in=ids).using_db(connection).delete()
+        if not ids or len(ids) < batch_size:
             return deleted
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES)
 

@@ -67,14 +67,14 @@ async def test_throttling_buckets_untouched_for_a_window_and_unlocked_are_purged
         await LoginThrottle.create(
             scope="user", username_key=name, last_attempt_at=last_attempt, locked_until=locked_until
         )
-    assert await purge_login_throttles(now=NOW, window_seconds=int(window.total_seconds())) == 2
+    assert await purge_login_throttles(now=NOW, window_seconds=int(window.total_seconds()), batch_size=1) == 2
     assert sorted(await LoginThrottle.all().values_list("username_key", flat=True)) == ["locked", "recent"]
 
 
 @requires_postgres
 async def test_a_bucket_a_login_holds_is_skipped_not_waited_for(settings: Settings) -> None:
-    """A login holds its buckets while its password is checked: the purge neither waits for them
-    nor locks them in another order (a plain DELETE could deadlock with the login)."""
+    """A login locks its buckets while it reserves its place and records its outcome: the purge
+    neither waits for them nor locks them in another order (a plain DELETE could deadlock with it)."""
     old = NOW - timedelta(hours=1)
     held, free = [
         await LoginThrottle.create(scope="user", username_key=name, last_attempt_at=old) for name in "ab"
