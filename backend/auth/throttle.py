@@ -201,11 +201,22 @@ async def lift(lockout_id: int) -> LoginThrottle | None:
 
 
 async def lift_user_lockouts(username_key: str) -> None:
-    """Empty every bucket of a username (an admin set a new password for it), locked in id order as
-    `reserve` locks them."""
-    buckets = LoginThrottle.filter(
-        scope__in=[Scope.user, Scope.user_address], username_key=username_key[:MAX_KEY_LENGTH]
-    ).order_by("id")
+    """Empty every bucket of a username (an admin set a new password for it)."""
+    await delete_in_lock_order(
+        Q(scope__in=[Scope.user, Scope.user_address], username_key=username_key[:MAX_KEY_LENGTH])
+    )
+
+
+async def delete_in_lock_order(matching: Q, *, limit: int | None = None, skip_locked: bool = False) -> int:
+    """Delete the buckets `matching` (the first `limit` by id), locked first in id order, the order
+    every step of a login locks them in, so that a delete never deadlocks with a login. With
+    `skip_locked`, a bucket another transaction holds is left where it is (PostgreSQL's SKIP LOCKED)."""
+    buckets = LoginThrottle.filter(matching).order_by("id")
+    if limit is not None:
+        buckets = buckets.limit(limit)
     async with atomic() as connection:
-        ids = [bucket.id for bucket in await buckets.select_for_update().using_db(connection)]
-        await LoginThrottle.filter(id__in=ids).using_db(connection).delete()
+        locked = buckets.select_for_update(skip_locked=skip_locked).only("id").using_db(connection)
+        ids = [bucket.id for bucket in await locked]
+        if not ids:
+            return 0
+        return await LoginThrottle.filter(matching, id__in=ids).using_db(connection).delete()

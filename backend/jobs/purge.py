@@ -17,10 +17,10 @@ from tortoise.queryset import QuerySet
 
 from backend.audit import partitions
 from backend.audit.models import AccessLog, AccessLogRollup
-from backend.auth.models import LoginThrottle, MfaTokenUse, Token
+from backend.auth.models import MfaTokenUse, Token
+from backend.auth.throttle import delete_in_lock_order
 from backend.config import Settings
 from backend.patients.models import PatientIdempotencyKey
-from backend.transactions import atomic
 
 BATCH_SIZE = 1_000
 # Between batches the write lock is free for a moment: long enough for the requests' own
@@ -73,26 +73,20 @@ async def purge_tokens(*, now: datetime, keep_revoked_days: int, batch_size: int
 async def purge_login_throttles(*, now: datetime, window_seconds: int, batch_size: int = BATCH_SIZE) -> int:
     """Throttling buckets untouched for a window and not locked: they would start afresh anyway.
 
-    A login locks its buckets in id order in the short transactions that reserve its place and
-    record its outcome (backend/auth/throttle.py). Each batch here locks its buckets in id order
-    too, and skips those a login holds (PostgreSQL's SKIP LOCKED; the next run takes them): a plain
-    DELETE took them in scan order, so it could deadlock with a login, and PostgreSQL then aborted
-    one of the two, perhaps the login (a 500)."""
+    Taken in the order a login locks them, skipping those a login holds (the next run takes them):
+    a plain DELETE took them in scan order, so it could deadlock with a login, and PostgreSQL then
+    aborted one of the two, perhaps the login (a 500)."""
     is_stale = Q(
         Q(locked_until=None) | Q(locked_until__lt=now),
         last_attempt_at__lt=now - timedelta(seconds=window_seconds),
     )
-    stale = LoginThrottle.filter(is_stale).order_by("id")
     deleted = 0
-    while True:
-        async with atomic() as connection:
-            batch = stale.limit(batch_size).select_for_update(skip_locked=True).only("id")
-            ids = [bucket.id for bucket in await batch.using_db(connection)]
-            if ids:
-                deleted += await LoginThrottle.filter(is_stale, id__in=ids).using_db(connection).delete()
-        if not ids or len(ids) < batch_size:
-            return deleted
+    while batch := await delete_in_lock_order(is_stale, limit=batch_size, skip_locked=True):
+        deleted += batch
+        if batch < batch_size:
+            break
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES)
+    return deleted
 
 
 async def purge_access_log(*, now: datetime, retention_days: int, batch_size: int = BATCH_SIZE) -> int:
