@@ -19,11 +19,13 @@ Modes (`ACCESS_LOG_MODE`):
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from tortoise import connections
+from tortoise.fields import Field
 
 from backend import metrics
 from backend.audit.models import AccessLog
@@ -166,21 +168,35 @@ async def insert_rows(rows: Sequence[dict[str, Any]]) -> int | None:
     The epoch comes from the statement's own snapshot, taken after every request of the batch
     began: a change committed before any of them began is in it (backend/auth/login_cache.py)."""
     db = connections.get(ACCESS_LOG_CONNECTION)
-    meta = AccessLog._meta
-    names = sorted(meta.db_fields - {meta.pk_attr})
-    values: list[Any] = []
-    for row in rows:
-        log = AccessLog(**row)  # the model's defaults for what the row leaves out
-        values.extend(meta.fields_map[name].to_db_value(getattr(log, name), log) for name in names)
+    fields = _columns()
+    values = [
+        field.to_db_value(row.get(name, default), AccessLog)
+        for row in rows
+        for name, _, field, default in fields
+    ]
     if db.capabilities.dialect == "postgres":
         numbers = iter(range(1, len(values) + 1))
-        tuples = ", ".join("(" + ", ".join(f"${next(numbers)}" for _ in names) + ")" for _ in rows)
+        tuples = ", ".join("(" + ", ".join(f"${next(numbers)}" for _ in fields) + ")" for _ in rows)
     else:
-        tuples = ", ".join(["(" + ", ".join("?" * len(names)) + ")"] * len(rows))
-    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+        tuples = ", ".join(["(" + ", ".join("?" * len(fields)) + ")"] * len(rows))
+    columns = ", ".join(f'"{column}"' for _, column, _, _ in fields)
     epochs = await db.execute_query_dict(  # not execute_query: Tortoise drops an INSERT's rows there
-        f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {tuples} {RETURNING_EPOCH}',  # noqa: S608
+        f'INSERT INTO "{AccessLog._meta.db_table}" ({columns}) VALUES {tuples} {RETURNING_EPOCH}',  # noqa: S608
         values,
     )
     epoch: int | None = epochs[0]["epoch"] if epochs else None
     return epoch
+
+
+@functools.cache
+def _columns() -> tuple[tuple[str, str, Field[Any], Any], ...]:
+    """The access log's columns but its key: the field's name, the column's, the field, and the
+    value a row that leaves it out gets. Each row goes through the fields' `to_db_value` (their
+    checks and conversions) but not through an `AccessLog` instance, which cost 21 us a row against
+    5 us: an authorized read on PostgreSQL went from 0.298 to 0.276 ms of server CPU (2 workers,
+    wrk -c50, four interleaved rounds). tests/audit/test_access_log.py reads such rows back."""
+    meta = AccessLog._meta
+    return tuple(
+        (name, meta.fields_db_projection[name], meta.fields_map[name], meta.fields_map[name].default)
+        for name in sorted(meta.db_fields - {meta.pk_attr})
+    )

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import logging
+import uuid
 from datetime import timedelta
 from ipaddress import ip_network
 
@@ -13,12 +14,14 @@ import httpx
 import pytest
 from sanic import Sanic
 from tortoise import connections
+from tortoise.exceptions import ValidationError
 from tortoise.transactions import in_transaction
 
 from backend.app import create_app
 from backend.audit import queries
 from backend.audit.models import AccessLog
 from backend.audit.schemas import AccessLogFilters
+from backend.audit.writer import insert_rows
 from backend.clock import utcnow
 from backend.config import Settings
 from tests.conftest import requires_postgres
@@ -319,3 +322,42 @@ async def test_postgres_finds_a_path_prefix_through_an_index(client: httpx.Async
     text = " ".join(row["QUERY PLAN"] for row in plan)
     assert copies
     assert all(copy["name"] in text for copy in copies), plan
+
+
+async def test_rows_written_in_bulk_read_back_as_the_model_would_store_them(db: None) -> None:
+    key = uuid.uuid4()
+    moment = utcnow()
+    await insert_rows(
+        [
+            {"timestamp": moment, "request_id": "r1", "method": "GET", "path": "/a", "status": 200,
+             "duration_ms": 1 / 3},
+            {"timestamp": moment, "request_id": "r2", "method": "DELETE", "path": "/b", "query": "x=1",
+             "status": 204, "duration_ms": 2.5, "user_id": 7, "username": "ann", "api_key_id": key,
+             "api_key_name": "ci", "ip": "10.0.0.1", "user_agent": "tests/1",
+             "event": {"action": "user.delete", "target_username": "bob"}, "action": "user.delete",
+             "target_type": "user", "target_id": "9", "target_label": "bob"},
+        ]
+    )  # fmt: skip
+    first, second = await rows()
+    assert (first.query, first.ip, first.user_agent, first.event, first.api_key_id) == (
+        "",
+        "",
+        "",
+        None,
+        None,
+    )
+    assert first.duration_ms == 1 / 3
+    assert first.timestamp == moment
+    assert (second.api_key_id, second.event, second.target_label) == (
+        key,
+        {"action": "user.delete", "target_username": "bob"},
+        "bob",
+    )
+
+
+async def test_a_row_the_model_would_refuse_writes_nothing(db: None) -> None:
+    too_long = {"timestamp": utcnow(), "request_id": "r", "method": "GET", "path": "/", "status": 200,
+                "duration_ms": 1.0, "username": "u" * 65}  # fmt: skip
+    with pytest.raises(ValidationError):
+        await insert_rows([{**too_long, "username": "ok"}, too_long])
+    assert await AccessLog.all().count() == 0
