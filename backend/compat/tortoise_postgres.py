@@ -11,7 +11,10 @@ tests/test_database_errors.py and tests/production/test_faults.py (PostgreSQL).
 Tortoise takes connections with `pool.acquire()` and no timeout: when every connection of
 the pool is busy (slow queries, a lock held elsewhere), requests queue for as long as that
 lasts, and a load balancer's health checks queue with them. Here a request waits at most
-`acquire_timeout` seconds for a connection.
+`acquire_timeout` seconds for a connection. The timeout's timer is only set when no connection is
+free: setting and cancelling it for every query was 8% of a worker's Python samples on an
+authorized read, whose server CPU went from 0.290 to 0.280 ms without it (2 workers, wrk -c50, six
+interleaved rounds).
 
 A connection goes back to the pool without asyncpg's reset query (`SELECT
 pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;`): Tortoise takes and gives back a
@@ -52,6 +55,8 @@ class BoundedPool:
     async def acquire(self) -> Any:
         self.waiting += 1
         try:
+            if self._pool.get_idle_size():  # one is free: no wait to bound, and no timer to set
+                return await self._pool.acquire()
             return await self._pool.acquire(timeout=self._timeout)
         except TimeoutError as error:
             raise DBConnectionError(f"no database connection within {self._timeout} s") from error
