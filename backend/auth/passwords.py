@@ -7,15 +7,19 @@ length and any script are hashed whole.
 bcrypt releases the GIL, so hashing in a thread keeps the event loop free. That is not
 enough on a small machine: a few logins at cost 12 fill every core, and reads queue
 behind them. So hashes run in a small pool of threads (`threads` per worker) that Linux
-schedules as SCHED_IDLE: they get only the CPU time that nothing else wants, and a request
-woken up takes the core from them at once. When CPU is short, requests are served first and
-logins wait; when it is not, logins run at full speed. A server pinned at 100% CPU by
-requests lets logins through only as it frees time. Where SCHED_IDLE is refused or missing,
-the threads run at nice 10, which did not protect reads as well: on 2 workers on 2 cores,
-SQLite, 50 connections reading while 8 log in at cost 12 (three interleaved rounds), the
-read's p99 rose 1.71x-2.60x at nice 10 and 0.99x-1.29x with SCHED_IDLE (on PostgreSQL 1.08x-2.60x
-and 0.98x-1.20x), and its req/s fell by a quarter to a half against next to nothing; logins went
-from 3.6 to 2.7 a second.
+schedules as SCHED_IDLE, its lowest class: a request woken up takes the core from them at once,
+and while the cores are contended they get about 0.3% of a normal thread's share. When CPU is
+short, requests are served first and logins wait; when it is not, logins run at full speed.
+Where SCHED_IDLE is refused or missing, the threads run at nice 10.
+
+Measured on 2 workers on 2 cores, bcrypt cost 12 (interleaved rounds against nice 10):
+- 50 connections reading while 8 log in: the read's p99 rose 1.71x-2.60x at nice 10 and
+  0.99x-1.29x at SCHED_IDLE on SQLite (1.08x-2.60x and 0.98x-1.20x on PostgreSQL), and its req/s
+  fell by a quarter to a half against next to nothing; logins went from 3.6 to 2.7 a second.
+- 200 connections reading, one login at a time: each took 0.8-2.3 s at nice 10 and 0.9-2.9 s at
+  SCHED_IDLE on SQLite, 0.6-4.2 s and 2.1-5.8 s on PostgreSQL. The workers wait on their database
+  often enough that logins are slowed, not starved; a server whose cores stayed busy without a
+  pause would let them through only as it freed time.
 """
 
 from __future__ import annotations

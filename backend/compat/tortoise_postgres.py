@@ -5,8 +5,10 @@ Verified on: tortoise-orm 1.1.9 (with asyncpg 0.32.0).
 Relies on (checked by tests/compat/test_tortoise_postgres.py): `AsyncpgDBClient.create_pool`
 passing its keyword arguments to `asyncpg.create_pool` (asyncpg >= 0.30 takes `reset=`) and
 returning the pool that the client then stores (in `_pool`, which `pool_stats` reads) and takes
-connections from with `acquire()` only (so that `BoundedPool` can stand in for it). Behaviour tested in
-tests/test_database_errors.py and tests/production/test_faults.py (PostgreSQL).
+connections from with `acquire()` only (so that `BoundedPool` can stand in for it), and giving
+it no `setup=` (an idle connection is taken without the timeout, and `get_idle_size()` would count
+one still in setup). Behaviour tested in tests/test_database_errors.py and
+tests/production/test_faults.py (PostgreSQL).
 
 Tortoise takes connections with `pool.acquire()` and no timeout: when every connection of
 the pool is busy (slow queries, a lock held elsewhere), requests queue for as long as that

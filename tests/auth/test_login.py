@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import timedelta
 
 import httpx
@@ -150,3 +151,15 @@ async def test_passwords_are_hashed_on_cpu_time_that_requests_leave() -> None:
     hasher.verify_sync = lambda *_: os.sched_getscheduler(0) == os.SCHED_IDLE  # type: ignore[method-assign]
     assert await hasher.verify("any", None)
     assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the event loop's thread keeps its priority
+
+
+async def test_where_idle_scheduling_is_refused_hash_threads_run_at_nice_10(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_: object) -> None:
+        raise PermissionError("not here")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)
+    hasher = PasswordHasher(4)
+    hasher.verify_sync = lambda *_: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 10  # type: ignore[method-assign]
+    assert await hasher.verify("any", None)

@@ -70,6 +70,9 @@ async def test_a_served_pool_has_the_reset_replaced(db: None) -> None:
     pool = client._pool
     assert isinstance(pool, BoundedPool)
     assert pool._pool._reset is keep_session
+    # An idle connection is taken without the timeout: with a `setup`, one counted idle could
+    # still be busy in it, and that wait would be unbounded.
+    assert pool._pool._setup is None
 
 
 # What asyncpg's reset query undoes: a session setting, a LISTEN, an advisory lock, a cursor held
