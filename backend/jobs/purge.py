@@ -7,6 +7,7 @@ that another host deleted first is simply a no-op.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -51,16 +52,29 @@ class PurgeReport:
         )
 
 
-async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = BATCH_SIZE) -> int:
-    """Delete what `queryset` selects, `batch_size` rows per statement: writers never wait long."""
+async def batch_after_batch(
+    delete_batch: Callable[[], Awaitable[tuple[int, int]]], *, batch_size: int
+) -> int:
+    """Run `delete_batch` (answering the rows it took and those it deleted) until it takes fewer
+    than `batch_size`, pausing between batches: writers never wait long. The rows deleted."""
     deleted = 0
-    while ids := await queryset.limit(batch_size).values_list("id", flat=True):
-        # Within `queryset` again: on a partitioned table its time range picks the partitions.
-        deleted += await queryset.filter(id__in=list(ids)).delete()
-        if len(ids) < batch_size:
-            break
+    while True:
+        taken, batch = await delete_batch()
+        deleted += batch
+        if taken < batch_size:
+            return deleted
         await asyncio.sleep(PAUSE_BETWEEN_BATCHES)
-    return deleted
+
+
+async def delete_in_batches(queryset: QuerySet[AnyModel], *, batch_size: int = BATCH_SIZE) -> int:
+    """Delete what `queryset` selects, `batch_size` rows per statement."""
+
+    async def delete_batch() -> tuple[int, int]:
+        ids = list(await queryset.limit(batch_size).values_list("id", flat=True))
+        # Within `queryset` again: on a partitioned table its time range picks the partitions.
+        return len(ids), (await queryset.filter(id__in=ids).delete() if ids else 0)
+
+    return await batch_after_batch(delete_batch, batch_size=batch_size)
 
 
 async def purge_tokens(*, now: datetime, keep_revoked_days: int, batch_size: int = BATCH_SIZE) -> int:
@@ -80,13 +94,12 @@ async def purge_login_throttles(*, now: datetime, window_seconds: int, batch_siz
         Q(locked_until=None) | Q(locked_until__lt=now),
         last_attempt_at__lt=now - timedelta(seconds=window_seconds),
     )
-    deleted = 0
-    while batch := await delete_in_lock_order(is_stale, limit=batch_size, skip_locked=True):
-        deleted += batch
-        if batch < batch_size:
-            break
-        await asyncio.sleep(PAUSE_BETWEEN_BATCHES)
-    return deleted
+
+    async def delete_batch() -> tuple[int, int]:
+        deleted = await delete_in_lock_order(is_stale, limit=batch_size, skip_locked=True)
+        return deleted, deleted
+
+    return await batch_after_batch(delete_batch, batch_size=batch_size)
 
 
 async def purge_access_log(*, now: datetime, retention_days: int, batch_size: int = BATCH_SIZE) -> int:
