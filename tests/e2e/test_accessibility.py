@@ -786,6 +786,7 @@ def test_each_page_has_its_own_title(app: Console) -> None:
     page.goto(f"{app.url}/login")
     expect(page).to_have_title("Sign in · Admin console")
     sign_in(page, *ADMIN)
+    heading(page, "Dashboard")  # signed in: a page loaded before the login's answer would start signed out
     for path, title in [*ADMIN_PAGES, (f"/users/{app.alice_id}", ALICE[0]), ("/nowhere", "Page not found")]:
         page.goto(f"{app.url}{path}")
         heading(page, title)
