@@ -53,6 +53,12 @@ def login(outcome: str) -> None:
         _active.logins[outcome].inc()
 
 
+def password_hash_rescued() -> None:
+    """A password hash moved to a normal-priority thread: its idle-priority ones were starved."""
+    if _active is not None:
+        _active.password_hashes_rescued.inc()
+
+
 def token_refreshed() -> None:
     if _active is not None:
         _active.tokens_refreshed.inc()

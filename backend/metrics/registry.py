@@ -61,6 +61,11 @@ class Metrics:
         )
         logins = Counter("auth_logins", "Login attempts by outcome", ("outcome",), registry=registry)
         self.logins = {outcome: logins.labels(outcome) for outcome in LOGIN_OUTCOMES}
+        self.password_hashes_rescued = Counter(
+            "auth_password_hashes_rescued",
+            "Password hashes run again at normal priority: the idle-priority threads got almost no CPU",
+            registry=registry,
+        )
         self.tokens_refreshed = Counter(
             "auth_tokens_refreshed", "Access tokens handed out for a refresh token", registry=registry
         )

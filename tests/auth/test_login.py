@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
 from sanic import Sanic
 
+from backend import metrics
 from backend.auth.models import LoginThrottle, Token
 from backend.auth.passwords import PasswordHasher
 from backend.clock import utcnow
 from backend.users.models import User
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.flask_import.template_db import PBKDF2_123456
 from tests.helpers import bearer, login
 
 LOGIN = "/api/v1/auth/login"
@@ -151,6 +157,47 @@ async def test_passwords_are_hashed_on_cpu_time_that_requests_leave() -> None:
     hasher.verify_sync = lambda *_: os.sched_getscheduler(0) == os.SCHED_IDLE  # type: ignore[method-assign]
     assert await hasher.verify("any", None)
     assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the event loop's thread keeps its priority
+
+
+async def test_a_hash_whose_idle_threads_get_no_cpu_is_rescued_by_a_normal_thread() -> None:
+    hasher = PasswordHasher(4, threads=1)
+    held = threading.Event()
+    hasher._idle.submit(held.wait)  # its one idle thread busy and getting no CPU: starved
+    ran_on: list[str] = []
+    hasher.verify_sync = lambda *_: ran_on.append(threading.current_thread().name) is None  # type: ignore[method-assign]
+    counted = metrics.activate()
+    try:
+        assert await hasher.verify("any", None)
+        assert counted.registry.get_sample_value("auth_password_hashes_rescued_total") == 1
+    finally:
+        metrics.deactivate()
+    held.set()
+    assert await hasher.verify("any", None)  # the idle thread, free again, has skipped the rescued run
+    assert ran_on == ["bcrypt-rescue_0", "bcrypt"]
+
+
+async def test_a_login_goes_through_while_other_processes_keep_every_core_busy(
+    client: httpx.AsyncClient,
+) -> None:
+    """SCHED_IDLE threads get ~0.3% of a core beside busy processes: a Flask template's hash
+    (pbkdf2, 600000 rounds, ~0.3 s) took minutes there before hashes were rescued."""
+    await User.create(username="nurse", username_key="nurse", password_hash=PBKDF2_123456)
+    with busy_cores():
+        response = await client.post(LOGIN, json={"username": "nurse", "password": "123456"}, timeout=30)
+    assert response.status_code == 200
+
+
+@contextlib.contextmanager
+def busy_cores() -> Iterator[None]:
+    """Two processes per core spinning at normal priority."""
+    spin = [sys.executable, "-c", "while True: pass"]
+    spinning = [subprocess.Popen(spin) for _ in range(2 * (os.cpu_count() or 1))]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
 
 
 async def test_where_idle_scheduling_is_refused_hash_threads_run_at_nice_10(

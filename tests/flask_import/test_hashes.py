@@ -51,7 +51,7 @@ async def test_the_hasher_checks_them_in_its_threads_and_wants_them_replaced(
     hasher = PasswordHasher(rounds=4)
     assert await hasher.verify("123456", PBKDF2_123456)
     assert not await hasher.verify("wrong", werkzeug_scrypt("right"))
-    assert len(threads) == 2
+    assert len(threads) >= 2  # more if a starved check was rescued
     assert all(name.startswith("bcrypt") for name in threads)  # off the event loop
     assert hasher.needs_rehash(PBKDF2_123456)
     assert not hasher.needs_rehash(await hasher.hash("x"))
