@@ -63,7 +63,7 @@ class Metrics:
         self.logins = {outcome: logins.labels(outcome) for outcome in LOGIN_OUTCOMES}
         self.password_hashes_rescued = Counter(
             "auth_password_hashes_rescued",
-            "Password hashes run again at normal priority: the idle-priority threads got almost no CPU",
+            "Password hashes run again at normal priority: other processes starved the idle threads",
             registry=registry,
         )
         self.tokens_refreshed = Counter(
