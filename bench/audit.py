@@ -1,9 +1,11 @@
 """What a set with `audit` checks through its passes: one access-log row per request, and the
-workers' memory (under a ceiling, not growing from one pass to the next)."""
+workers' memory (under a ceiling, not growing from one pass to the next). It also reports how many
+password hashes the server rescued from starved idle threads (backend/auth/passwords.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import http.client
 import sqlite3
 import threading
 import time
@@ -13,6 +15,7 @@ from typing import Any
 
 import asyncpg
 
+from bench import client
 from bench.fixtures import rss_kib, worker_pids
 from bench.server import Server
 
@@ -51,6 +54,21 @@ def access_log_rows(server: Server) -> int:
 
 def last_access_log_id(server: Server) -> int:
     return int(_query(server, "SELECT COALESCE(MAX(id), 0) FROM access_log")[0][0])
+
+
+RESCUED_METRIC = "auth_password_hashes_rescued_total"
+
+
+def rescued_hashes(server: Server) -> str:
+    """The server's count of rescued hashes, from its /metrics (absent when metrics are off)."""
+    try:
+        code, body = client.request(server.url, "/metrics", timeout=10.0)
+    except (OSError, http.client.HTTPException):
+        code = 0
+    if code != 200:
+        return "unknown (no /metrics)"
+    counts = [line.split()[1] for line in body.decode().splitlines() if line.startswith(f"{RESCUED_METRIC} ")]
+    return f"{float(counts[0]):,.0f}" if counts else f"unknown (no {RESCUED_METRIC})"
 
 
 class Audit:
@@ -111,6 +129,9 @@ class Audit:
             "",
             f"Answers of {self.label} at 400 and above, by request, from its access log (the error "
             f"scenarios' own included): {self._errors()}.",
+            "",
+            f"Password hashes {self.label} rescued from starved idle threads (`{RESCUED_METRIC}`, "
+            f"over the server's life): {rescued_hashes(self.server)}.",
             "",
             f"Memory of {self.label}: each worker's peak VmRSS per pass (sampled every 0.5 s; pass 0 is "
             "the warm-up):",
