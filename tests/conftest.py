@@ -40,22 +40,13 @@ requires_postgres = pytest.mark.postgres
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On SQLite, skip what needs PostgreSQL. On PostgreSQL, run only what touches the database (the
     `settings` fixtures, or marked `postgres`), and not what is marked `sqlite_only`: the rest runs
-    the same in the SQLite pass. Under pytest-xdist, the slow tests go first (see below)."""
-    if TEST_DATABASE_URL:
-        run_on_postgres_only_what_differs(config, items)
-    else:
+    the same in the SQLite pass."""
+    if not TEST_DATABASE_URL:
         needs_postgres = pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)")
         for item in items:
             if item.get_closest_marker("postgres"):
                 item.add_marker(needs_postgres)
-    if hasattr(config, "workerinput"):
-        # xdist hands out test files in the order its workers collected them; a two-minute test
-        # collected last would run alone at the end. Served and browser tests go out first, and the
-        # quick in-process ones fill the gaps behind them.
-        items.sort(key=lambda item: not (item.get_closest_marker("live") or item.get_closest_marker("e2e")))
-
-
-def run_on_postgres_only_what_differs(config: pytest.Config, items: list[pytest.Item]) -> None:
+        return
     same_on_both = [
         item
         for item in items
