@@ -14,6 +14,7 @@ from contextlib import closing
 from typing import Any
 
 import asyncpg
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench import client
 from bench.fixtures import rss_kib, worker_pids
@@ -67,8 +68,13 @@ def rescued_hashes(server: Server) -> str:
         code = 0
     if code != 200:
         return "unknown (no /metrics)"
-    counts = [line.split()[1] for line in body.decode().splitlines() if line.startswith(f"{RESCUED_METRIC} ")]
-    return f"{float(counts[0]):,.0f}" if counts else f"unknown (no {RESCUED_METRIC})"
+    counts = [
+        sample.value
+        for family in text_string_to_metric_families(body.decode())
+        for sample in family.samples
+        if sample.name == RESCUED_METRIC
+    ]
+    return f"{counts[0]:,.0f}" if counts else f"unknown (no {RESCUED_METRIC})"
 
 
 class Audit:
