@@ -228,8 +228,12 @@ async def test_of_concurrent_submissions_of_one_code_exactly_one_logs_in(
             mfa_tokens = [await first_step(client, "alice") for _ in range(30)]
         now = code(secret)
 
+        # 30 at once on a loaded CI machine: one took over httpx's default 5 s there once.
         answers = await asyncio.gather(
-            *(client.post(LOGIN_MFA, json={"mfa_token": token, "code": now}) for token in mfa_tokens)
+            *(
+                client.post(LOGIN_MFA, json={"mfa_token": token, "code": now}, timeout=30)
+                for token in mfa_tokens
+            )
         )
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [200] + [401] * 29
